@@ -42,6 +42,18 @@ pub async fn sleep(duration: std::time::Duration) {
     tokio::time::sleep(duration).await;
 }
 
+/// A new builder of operation `B` on `client`: the body of every generated client method (one
+/// short line each, the operation's static named once, by its `operation_type!`).
+#[inline]
+pub fn builder<B: crate::client::OperationType>(client: &ClientHandle) -> B {
+    B::from_call(Call::new(client, B::operation()))
+}
+
+/// A resource parameter (`Param { target, source }` in one short line, as resource specs list many).
+pub const fn param(target: &'static str, source: Source) -> Param {
+    Param { target, source }
+}
+
 /// A body member with no traits (short, because generated schemas call it once per member).
 pub const fn m(name: &'static str, target: &'static Schema) -> Member {
     Member::new(name, target)

@@ -76,10 +76,8 @@ pub fn client_items(svc: &Service, ops: &[&Operation]) -> TokenStream {
 fn client_method(op: &Operation) -> TokenStream {
     let builder = ident(&builder_name(op));
     let method = ident(&op.method_name);
-    let op_static = ident(&op.static_name);
+    // A deprecated operation's method is itself deprecated.
     let dep = deprecated(&op.deprecated);
-    // A deprecated operation's method is itself deprecated; its body may still name the static.
-    let allow = if op.deprecated.is_some() { quote!(#[allow(deprecated)]) } else { quote!() };
     // The summary, for the method list of `Client`'s page, and a link to the builder, whose page
     // has the whole text. The link ends a one-line summary rather than adding a paragraph; a
     // longer one (a list, a code block) keeps it apart, where it cannot end up inside them.
@@ -93,10 +91,9 @@ fn client_method(op: &Operation) -> TokenStream {
     quote! {
         #method_docs
         #dep
-        #allow
         #[inline]
         pub fn #method(&self) -> #builder {
-            #builder(rt::Call::new(&self.handle, &op::#op_static))
+            rt::builder(&self.handle)
         }
     }
 }

@@ -490,7 +490,7 @@ fn params(params: &[ResParam]) -> TokenStream {
     let items = params.iter().map(|p| {
         let target = &p.target;
         let s = source(&p.source);
-        quote!(rt::Param { target: #target, source: #s })
+        quote!(rt::param(#target, #s))
     });
     quote!(#(#items),*)
 }

@@ -10,14 +10,12 @@ impl super::Client {
     /// Activate trusted access with Organizations. With trusted access between StackSets and Organizations activated, the management account has permissions to create and manage StackSets for your organization. Returns [`ActivateOrganizationsAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn activate_organizations_access(&self) -> ActivateOrganizationsAccess {
-        ActivateOrganizationsAccess(
-            rt::Call::new(&self.handle, &op::ACTIVATE_ORGANIZATIONS_ACCESS),
-        )
+        rt::builder(&self.handle)
     }
     /// Activates a public third-party extension, such as a resource or module, to make it available for use in stack templates in your current account and Region. It can also create CloudFormation Hooks, which allow you to evaluate resource configurations before CloudFormation provisions them. Hooks integrate with both CloudFormation and Cloud Control API operations. Returns [`ActivateType`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn activate_type(&self) -> ActivateType {
-        ActivateType(rt::Call::new(&self.handle, &op::ACTIVATE_TYPE))
+        rt::builder(&self.handle)
     }
 }
 /// The `ActivateOrganizationsAccess` operation.

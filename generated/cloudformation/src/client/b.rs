@@ -10,9 +10,7 @@ impl super::Client {
     /// Returns configuration data for the specified CloudFormation extensions, from the CloudFormation registry in your current account and Region. Returns [`BatchDescribeTypeConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn batch_describe_type_configurations(&self) -> BatchDescribeTypeConfigurations {
-        BatchDescribeTypeConfigurations(
-            rt::Call::new(&self.handle, &op::BATCH_DESCRIBE_TYPE_CONFIGURATIONS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `BatchDescribeTypeConfigurations` operation.

@@ -10,46 +10,42 @@ impl super::Client {
     /// Cancels an update on the specified stack. If the call completes successfully, the stack rolls back the update and reverts to the previous stack configuration. Returns [`CancelUpdateStack`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_update_stack(&self) -> CancelUpdateStack {
-        CancelUpdateStack(rt::Call::new(&self.handle, &op::CANCEL_UPDATE_STACK))
+        rt::builder(&self.handle)
     }
     /// Continues rolling back a stack from `UPDATE_ROLLBACK_FAILED` to `UPDATE_ROLLBACK_COMPLETE` state. Depending on the cause of the failure, you can manually fix the error and continue the rollback. By continuing the rollback, you can return your stack to a working state (the `UPDATE_ROLLBACK_COMPLETE` state) and then try to update the stack again. Returns [`ContinueUpdateRollback`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn continue_update_rollback(&self) -> ContinueUpdateRollback {
-        ContinueUpdateRollback(
-            rt::Call::new(&self.handle, &op::CONTINUE_UPDATE_ROLLBACK),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a list of changes that will be applied to a stack so that you can review the changes before executing them. You can create a change set for a stack that doesn't exist or an existing stack. If you create a change set for a stack that doesn't exist, the change set shows all of the resources that CloudFormation will create. If you create a change set for an existing stack, CloudFormation compares the stack's information with the information that you submit in the change set and lists the differences. Use change sets to understand which resources CloudFormation will create or change, and how it will change resources in an existing stack, before you create or update a stack. Returns [`CreateChangeSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_change_set(&self) -> CreateChangeSet {
-        CreateChangeSet(rt::Call::new(&self.handle, &op::CREATE_CHANGE_SET))
+        rt::builder(&self.handle)
     }
     /// Creates a template from existing resources that are not already managed with CloudFormation. You can check the status of the template generation using the `DescribeGeneratedTemplate` API action. Returns [`CreateGeneratedTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_generated_template(&self) -> CreateGeneratedTemplate {
-        CreateGeneratedTemplate(
-            rt::Call::new(&self.handle, &op::CREATE_GENERATED_TEMPLATE),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a stack as specified in the template. After the call completes successfully, the stack creation starts. You can check the status of the stack through the DescribeStacks operation. Returns [`CreateStack`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_stack(&self) -> CreateStack {
-        CreateStack(rt::Call::new(&self.handle, &op::CREATE_STACK))
+        rt::builder(&self.handle)
     }
     /// Creates stack instances for the specified accounts, within the specified Amazon Web Services Regions. A stack instance refers to a stack in a specific account and Region. You must specify at least one value for either `Accounts` or `DeploymentTargets`, and you must specify at least one value for `Regions`. Returns [`CreateStackInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_stack_instances(&self) -> CreateStackInstances {
-        CreateStackInstances(rt::Call::new(&self.handle, &op::CREATE_STACK_INSTANCES))
+        rt::builder(&self.handle)
     }
     /// Creates a refactor across multiple stacks, with the list of stacks and resources that are affected. Returns [`CreateStackRefactor`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_stack_refactor(&self) -> CreateStackRefactor {
-        CreateStackRefactor(rt::Call::new(&self.handle, &op::CREATE_STACK_REFACTOR))
+        rt::builder(&self.handle)
     }
     /// Creates a StackSet. Returns [`CreateStackSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_stack_set(&self) -> CreateStackSet {
-        CreateStackSet(rt::Call::new(&self.handle, &op::CREATE_STACK_SET))
+        rt::builder(&self.handle)
     }
 }
 /// The `CancelUpdateStack` operation.

@@ -10,92 +10,82 @@ impl super::Client {
     /// Deactivates trusted access with Organizations. If trusted access is deactivated, the management account does not have permissions to create and manage service-managed StackSets for your organization. Returns [`DeactivateOrganizationsAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deactivate_organizations_access(&self) -> DeactivateOrganizationsAccess {
-        DeactivateOrganizationsAccess(
-            rt::Call::new(&self.handle, &op::DEACTIVATE_ORGANIZATIONS_ACCESS),
-        )
+        rt::builder(&self.handle)
     }
     /// Deactivates a public third-party extension, such as a resource or module, or a CloudFormation Hook when you no longer use it. Returns [`DeactivateType`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deactivate_type(&self) -> DeactivateType {
-        DeactivateType(rt::Call::new(&self.handle, &op::DEACTIVATE_TYPE))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified change set. Deleting change sets ensures that no one executes the wrong change set. Returns [`DeleteChangeSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_change_set(&self) -> DeleteChangeSet {
-        DeleteChangeSet(rt::Call::new(&self.handle, &op::DELETE_CHANGE_SET))
+        rt::builder(&self.handle)
     }
     /// Deleted a generated template. Returns [`DeleteGeneratedTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_generated_template(&self) -> DeleteGeneratedTemplate {
-        DeleteGeneratedTemplate(
-            rt::Call::new(&self.handle, &op::DELETE_GENERATED_TEMPLATE),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a specified stack. Once the call completes successfully, stack deletion starts. Deleted stacks don't show up in the DescribeStacks operation if the deletion has been completed successfully. Returns [`DeleteStack`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_stack(&self) -> DeleteStack {
-        DeleteStack(rt::Call::new(&self.handle, &op::DELETE_STACK))
+        rt::builder(&self.handle)
     }
     /// Deletes stack instances for the specified accounts, in the specified Amazon Web Services Regions. Returns [`DeleteStackInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_stack_instances(&self) -> DeleteStackInstances {
-        DeleteStackInstances(rt::Call::new(&self.handle, &op::DELETE_STACK_INSTANCES))
+        rt::builder(&self.handle)
     }
     /// Deletes a StackSet. Before you can delete a StackSet, all its member stack instances must be deleted. For more information about how to complete this, see DeleteStackInstances. Returns [`DeleteStackSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_stack_set(&self) -> DeleteStackSet {
-        DeleteStackSet(rt::Call::new(&self.handle, &op::DELETE_STACK_SET))
+        rt::builder(&self.handle)
     }
     /// Marks an extension or extension version as `DEPRECATED` in the CloudFormation registry, removing it from active use. Deprecated extensions or extension versions cannot be used in CloudFormation operations. Returns [`DeregisterType`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deregister_type(&self) -> DeregisterType {
-        DeregisterType(rt::Call::new(&self.handle, &op::DEREGISTER_TYPE))
+        rt::builder(&self.handle)
     }
     /// Retrieves your account's CloudFormation limits, such as the maximum number of stacks that you can create in your account. For more information about account limits, see [Understand CloudFormation quotas](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html) in the *CloudFormation User Guide*. Returns [`DescribeAccountLimits`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_account_limits(&self) -> DescribeAccountLimits {
-        DescribeAccountLimits(rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_LIMITS))
+        rt::builder(&self.handle)
     }
     /// Returns the inputs for the change set and a list of changes that CloudFormation will make if you execute the change set. For more information, see [Update CloudFormation stacks using change sets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-changesets.html) in the *CloudFormation User Guide*. Returns [`DescribeChangeSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_change_set(&self) -> DescribeChangeSet {
-        DescribeChangeSet(rt::Call::new(&self.handle, &op::DESCRIBE_CHANGE_SET))
+        rt::builder(&self.handle)
     }
     /// Returns Hook-related information for the change set and a list of changes that CloudFormation makes when you run the change set. Returns [`DescribeChangeSetHooks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_change_set_hooks(&self) -> DescribeChangeSetHooks {
-        DescribeChangeSetHooks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CHANGE_SET_HOOKS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns CloudFormation events based on flexible query criteria. Groups events by operation ID, enabling you to focus on individual stack operations during deployment. Returns [`DescribeEvents`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_events(&self) -> DescribeEvents {
-        DescribeEvents(rt::Call::new(&self.handle, &op::DESCRIBE_EVENTS))
+        rt::builder(&self.handle)
     }
     /// Describes a generated template. The output includes details about the progress of the creation of a generated template started by a `CreateGeneratedTemplate` API action or the update of a generated template started with an `UpdateGeneratedTemplate` API action. Returns [`DescribeGeneratedTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_generated_template(&self) -> DescribeGeneratedTemplate {
-        DescribeGeneratedTemplate(
-            rt::Call::new(&self.handle, &op::DESCRIBE_GENERATED_TEMPLATE),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves information about the account's `OrganizationAccess` status. This API can be called either by the management account or the delegated administrator by using the `CallAs` parameter. This API can also be called without the `CallAs` parameter by the management account. Returns [`DescribeOrganizationsAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_organizations_access(&self) -> DescribeOrganizationsAccess {
-        DescribeOrganizationsAccess(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ORGANIZATIONS_ACCESS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns information about a CloudFormation extension publisher. Returns [`DescribePublisher`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_publisher(&self) -> DescribePublisher {
-        DescribePublisher(rt::Call::new(&self.handle, &op::DESCRIBE_PUBLISHER))
+        rt::builder(&self.handle)
     }
     /// Describes details of a resource scan. Returns [`DescribeResourceScan`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_resource_scan(&self) -> DescribeResourceScan {
-        DescribeResourceScan(rt::Call::new(&self.handle, &op::DESCRIBE_RESOURCE_SCAN))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeactivateOrganizationsAccess` operation.
@@ -499,89 +489,77 @@ impl super::Client {
     pub fn describe_stack_drift_detection_status(
         &self,
     ) -> DescribeStackDriftDetectionStatus {
-        DescribeStackDriftDetectionStatus(
-            rt::Call::new(&self.handle, &op::DESCRIBE_STACK_DRIFT_DETECTION_STATUS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns all stack related events for a specified stack in reverse chronological order. For more information about a stack's event history, see [Understand CloudFormation stack creation events](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html) in the *CloudFormation User Guide*. Returns [`DescribeStackEvents`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_stack_events(&self) -> DescribeStackEvents {
-        DescribeStackEvents(rt::Call::new(&self.handle, &op::DESCRIBE_STACK_EVENTS))
+        rt::builder(&self.handle)
     }
     /// Returns the stack instance that's associated with the specified StackSet, Amazon Web Services account, and Amazon Web Services Region. Returns [`DescribeStackInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_stack_instance(&self) -> DescribeStackInstance {
-        DescribeStackInstance(rt::Call::new(&self.handle, &op::DESCRIBE_STACK_INSTANCE))
+        rt::builder(&self.handle)
     }
     /// Describes the stack refactor status. Returns [`DescribeStackRefactor`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_stack_refactor(&self) -> DescribeStackRefactor {
-        DescribeStackRefactor(rt::Call::new(&self.handle, &op::DESCRIBE_STACK_REFACTOR))
+        rt::builder(&self.handle)
     }
     /// Returns a description of the specified resource in the specified stack. Returns [`DescribeStackResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_stack_resource(&self) -> DescribeStackResource {
-        DescribeStackResource(rt::Call::new(&self.handle, &op::DESCRIBE_STACK_RESOURCE))
+        rt::builder(&self.handle)
     }
     /// Returns drift information for the resources that have been checked for drift in the specified stack. This includes actual and expected configuration values for resources where CloudFormation detects configuration drift. Returns [`DescribeStackResourceDrifts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_stack_resource_drifts(&self) -> DescribeStackResourceDrifts {
-        DescribeStackResourceDrifts(
-            rt::Call::new(&self.handle, &op::DESCRIBE_STACK_RESOURCE_DRIFTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns Amazon Web Services resource descriptions for running and deleted stacks. If `StackName` is specified, all the associated resources that are part of the stack are returned. If `PhysicalResourceId` is specified, the associated resources of the stack that the resource belongs to are returned. Returns [`DescribeStackResources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_stack_resources(&self) -> DescribeStackResources {
-        DescribeStackResources(
-            rt::Call::new(&self.handle, &op::DESCRIBE_STACK_RESOURCES),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns the description of the specified StackSet. Returns [`DescribeStackSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_stack_set(&self) -> DescribeStackSet {
-        DescribeStackSet(rt::Call::new(&self.handle, &op::DESCRIBE_STACK_SET))
+        rt::builder(&self.handle)
     }
     /// Returns the description of the specified StackSet operation. Returns [`DescribeStackSetOperation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_stack_set_operation(&self) -> DescribeStackSetOperation {
-        DescribeStackSetOperation(
-            rt::Call::new(&self.handle, &op::DESCRIBE_STACK_SET_OPERATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns the description for the specified stack; if no stack name was specified, then it returns the description for all the stacks created. For more information about a stack's event history, see [Understand CloudFormation stack creation events](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html) in the *CloudFormation User Guide*. Returns [`DescribeStacks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_stacks(&self) -> DescribeStacks {
-        DescribeStacks(rt::Call::new(&self.handle, &op::DESCRIBE_STACKS))
+        rt::builder(&self.handle)
     }
     /// Returns detailed information about an extension from the CloudFormation registry in your current account and Region. Returns [`DescribeType`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_type(&self) -> DescribeType {
-        DescribeType(rt::Call::new(&self.handle, &op::DESCRIBE_TYPE))
+        rt::builder(&self.handle)
     }
     /// Returns information about an extension's registration, including its current status and type and version identifiers. Returns [`DescribeTypeRegistration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_type_registration(&self) -> DescribeTypeRegistration {
-        DescribeTypeRegistration(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TYPE_REGISTRATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Detects whether a stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. For each resource in the stack that supports drift detection, CloudFormation compares the actual configuration of the resource with its expected template configuration. Only resource properties explicitly defined in the stack template are checked for drift. A stack is considered to have drifted if one or more of its resources differ from their expected template configurations. For more information, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html). Returns [`DetectStackDrift`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn detect_stack_drift(&self) -> DetectStackDrift {
-        DetectStackDrift(rt::Call::new(&self.handle, &op::DETECT_STACK_DRIFT))
+        rt::builder(&self.handle)
     }
     /// Returns information about whether a resource's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. This information includes actual and expected property values for resources in which CloudFormation detects drift. Only resource properties explicitly defined in the stack template are checked for drift. For more information about stack and resource drift, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html). Returns [`DetectStackResourceDrift`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn detect_stack_resource_drift(&self) -> DetectStackResourceDrift {
-        DetectStackResourceDrift(
-            rt::Call::new(&self.handle, &op::DETECT_STACK_RESOURCE_DRIFT),
-        )
+        rt::builder(&self.handle)
     }
     /// Detect drift on a StackSet. When CloudFormation performs drift detection on a StackSet, it performs drift detection on the stack associated with each stack instance in the StackSet. For more information, see [Performing drift detection on CloudFormation StackSets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-drift.html). Returns [`DetectStackSetDrift`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn detect_stack_set_drift(&self) -> DetectStackSetDrift {
-        DetectStackSetDrift(rt::Call::new(&self.handle, &op::DETECT_STACK_SET_DRIFT))
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeStackDriftDetectionStatus` operation.

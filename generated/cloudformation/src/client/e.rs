@@ -10,17 +10,17 @@ impl super::Client {
     /// Returns the estimated monthly cost of a template. The return value is an Amazon Web Services Simple Monthly Calculator URL with a query string that describes the resources required to run the template. Returns [`EstimateTemplateCost`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn estimate_template_cost(&self) -> EstimateTemplateCost {
-        EstimateTemplateCost(rt::Call::new(&self.handle, &op::ESTIMATE_TEMPLATE_COST))
+        rt::builder(&self.handle)
     }
     /// Updates a stack using the input information that was provided when the specified change set was created. After the call successfully completes, CloudFormation starts updating the stack. Use the DescribeStacks action to view the status of the update. Returns [`ExecuteChangeSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn execute_change_set(&self) -> ExecuteChangeSet {
-        ExecuteChangeSet(rt::Call::new(&self.handle, &op::EXECUTE_CHANGE_SET))
+        rt::builder(&self.handle)
     }
     /// Executes the stack refactor operation. Returns [`ExecuteStackRefactor`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn execute_stack_refactor(&self) -> ExecuteStackRefactor {
-        ExecuteStackRefactor(rt::Call::new(&self.handle, &op::EXECUTE_STACK_REFACTOR))
+        rt::builder(&self.handle)
     }
 }
 /// The `EstimateTemplateCost` operation.

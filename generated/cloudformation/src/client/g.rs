@@ -10,27 +10,27 @@ impl super::Client {
     /// Retrieves a generated template. If the template is in an `InProgress` or `Pending` status then the template returned will be the template when the template was last in a `Complete` status. If the template has not yet been in a `Complete` status then an empty template will be returned. Returns [`GetGeneratedTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_generated_template(&self) -> GetGeneratedTemplate {
-        GetGeneratedTemplate(rt::Call::new(&self.handle, &op::GET_GENERATED_TEMPLATE))
+        rt::builder(&self.handle)
     }
     /// Retrieves detailed information and remediation guidance for a Hook invocation result. Returns [`GetHookResult`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_hook_result(&self) -> GetHookResult {
-        GetHookResult(rt::Call::new(&self.handle, &op::GET_HOOK_RESULT))
+        rt::builder(&self.handle)
     }
     /// Returns the stack policy for a specified stack. If a stack doesn't have a policy, a null value is returned. Returns [`GetStackPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_stack_policy(&self) -> GetStackPolicy {
-        GetStackPolicy(rt::Call::new(&self.handle, &op::GET_STACK_POLICY))
+        rt::builder(&self.handle)
     }
     /// Returns the template body for a specified stack. You can get the template for running or deleted stacks. Returns [`GetTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_template(&self) -> GetTemplate {
-        GetTemplate(rt::Call::new(&self.handle, &op::GET_TEMPLATE))
+        rt::builder(&self.handle)
     }
     /// Returns information about a new or existing template. The `GetTemplateSummary` action is useful for viewing parameter information, such as default parameter values and parameter types, before you create or update a stack or StackSet. Returns [`GetTemplateSummary`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_template_summary(&self) -> GetTemplateSummary {
-        GetTemplateSummary(rt::Call::new(&self.handle, &op::GET_TEMPLATE_SUMMARY))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetGeneratedTemplate` operation.

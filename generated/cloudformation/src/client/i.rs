@@ -10,9 +10,7 @@ impl super::Client {
     /// Import existing stacks into a new StackSets. Use the stack import operation to import up to 10 stacks into a new StackSet in the same account as the source stack or in a different administrator account and Region, by specifying the stack ID of the stack you intend to import. Returns [`ImportStacksToStackSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_stacks_to_stack_set(&self) -> ImportStacksToStackSet {
-        ImportStacksToStackSet(
-            rt::Call::new(&self.handle, &op::IMPORT_STACKS_TO_STACK_SET),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ImportStacksToStackSet` operation.

@@ -10,104 +10,88 @@ impl super::Client {
     /// Returns the ID and status of each active change set for a stack. For example, CloudFormation lists change sets that are in the `CREATE_IN_PROGRESS` or `CREATE_PENDING` state. Returns [`ListChangeSets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_change_sets(&self) -> ListChangeSets {
-        ListChangeSets(rt::Call::new(&self.handle, &op::LIST_CHANGE_SETS))
+        rt::builder(&self.handle)
     }
     /// Lists all exported output values in the account and Region in which you call this action. Use this action to see the exported output values that you can import into other stacks. To import values, use the [Fn::ImportValue](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html) function. Returns [`ListExports`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_exports(&self) -> ListExports {
-        ListExports(rt::Call::new(&self.handle, &op::LIST_EXPORTS))
+        rt::builder(&self.handle)
     }
     /// Lists your generated templates in this Region. Returns [`ListGeneratedTemplates`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_generated_templates(&self) -> ListGeneratedTemplates {
-        ListGeneratedTemplates(
-            rt::Call::new(&self.handle, &op::LIST_GENERATED_TEMPLATES),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns summaries of invoked Hooks. For more information, see [View invocation summaries for CloudFormation Hooks](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-view-invocations.html) in the *CloudFormation Hooks User Guide*. Returns [`ListHookResults`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_hook_results(&self) -> ListHookResults {
-        ListHookResults(rt::Call::new(&self.handle, &op::LIST_HOOK_RESULTS))
+        rt::builder(&self.handle)
     }
     /// Lists all stacks that are importing an exported output value. To modify or remove an exported output value, first use this action to see which stacks are using it. To see the exported output values in your account, see ListExports. Returns [`ListImports`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_imports(&self) -> ListImports {
-        ListImports(rt::Call::new(&self.handle, &op::LIST_IMPORTS))
+        rt::builder(&self.handle)
     }
     /// Lists the related resources for a list of resources from a resource scan. The response indicates whether each returned resource is already managed by CloudFormation. Returns [`ListResourceScanRelatedResources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_resource_scan_related_resources(
         &self,
     ) -> ListResourceScanRelatedResources {
-        ListResourceScanRelatedResources(
-            rt::Call::new(&self.handle, &op::LIST_RESOURCE_SCAN_RELATED_RESOURCES),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists the resources from a resource scan. The results can be filtered by resource identifier, resource type prefix, tag key, and tag value. Only resources that match all specified filters are returned. The response indicates whether each returned resource is already managed by CloudFormation. Returns [`ListResourceScanResources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_resource_scan_resources(&self) -> ListResourceScanResources {
-        ListResourceScanResources(
-            rt::Call::new(&self.handle, &op::LIST_RESOURCE_SCAN_RESOURCES),
-        )
+        rt::builder(&self.handle)
     }
     /// List the resource scans from newest to oldest. By default it will return up to 10 resource scans. Returns [`ListResourceScans`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_resource_scans(&self) -> ListResourceScans {
-        ListResourceScans(rt::Call::new(&self.handle, &op::LIST_RESOURCE_SCANS))
+        rt::builder(&self.handle)
     }
     /// Returns drift information for resources in a stack instance. Returns [`ListStackInstanceResourceDrifts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stack_instance_resource_drifts(
         &self,
     ) -> ListStackInstanceResourceDrifts {
-        ListStackInstanceResourceDrifts(
-            rt::Call::new(&self.handle, &op::LIST_STACK_INSTANCE_RESOURCE_DRIFTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns summary information about stack instances that are associated with the specified StackSet. You can filter for stack instances that are associated with a specific Amazon Web Services account name or Region, or that have a specific status. Returns [`ListStackInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stack_instances(&self) -> ListStackInstances {
-        ListStackInstances(rt::Call::new(&self.handle, &op::LIST_STACK_INSTANCES))
+        rt::builder(&self.handle)
     }
     /// Lists the stack refactor actions that will be taken after calling the ExecuteStackRefactor action. Returns [`ListStackRefactorActions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stack_refactor_actions(&self) -> ListStackRefactorActions {
-        ListStackRefactorActions(
-            rt::Call::new(&self.handle, &op::LIST_STACK_REFACTOR_ACTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists all account stack refactor operations and their statuses. Returns [`ListStackRefactors`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stack_refactors(&self) -> ListStackRefactors {
-        ListStackRefactors(rt::Call::new(&self.handle, &op::LIST_STACK_REFACTORS))
+        rt::builder(&self.handle)
     }
     /// Returns descriptions of all resources of the specified stack. Returns [`ListStackResources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stack_resources(&self) -> ListStackResources {
-        ListStackResources(rt::Call::new(&self.handle, &op::LIST_STACK_RESOURCES))
+        rt::builder(&self.handle)
     }
     /// Returns summary information about deployment targets for a StackSet. Returns [`ListStackSetAutoDeploymentTargets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stack_set_auto_deployment_targets(
         &self,
     ) -> ListStackSetAutoDeploymentTargets {
-        ListStackSetAutoDeploymentTargets(
-            rt::Call::new(&self.handle, &op::LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns summary information about the results of a StackSet operation. Returns [`ListStackSetOperationResults`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stack_set_operation_results(&self) -> ListStackSetOperationResults {
-        ListStackSetOperationResults(
-            rt::Call::new(&self.handle, &op::LIST_STACK_SET_OPERATION_RESULTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns summary information about operations performed on a StackSet. Returns [`ListStackSetOperations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stack_set_operations(&self) -> ListStackSetOperations {
-        ListStackSetOperations(
-            rt::Call::new(&self.handle, &op::LIST_STACK_SET_OPERATIONS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ListChangeSets` operation.
@@ -630,27 +614,27 @@ impl super::Client {
     /// Returns summary information about StackSets that are associated with the user. Returns [`ListStackSets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stack_sets(&self) -> ListStackSets {
-        ListStackSets(rt::Call::new(&self.handle, &op::LIST_STACK_SETS))
+        rt::builder(&self.handle)
     }
     /// Returns the summary information for stacks whose status matches the specified `StackStatusFilter`. Summary information for stacks that have been deleted is kept for 90 days after the stack is deleted. If no `StackStatusFilter` is specified, summary information for all stacks is returned (including existing stacks and stacks that have been deleted). Returns [`ListStacks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stacks(&self) -> ListStacks {
-        ListStacks(rt::Call::new(&self.handle, &op::LIST_STACKS))
+        rt::builder(&self.handle)
     }
     /// Returns a list of registration tokens for the specified extension(s). Returns [`ListTypeRegistrations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_type_registrations(&self) -> ListTypeRegistrations {
-        ListTypeRegistrations(rt::Call::new(&self.handle, &op::LIST_TYPE_REGISTRATIONS))
+        rt::builder(&self.handle)
     }
     /// Returns summary information about the versions of an extension. Returns [`ListTypeVersions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_type_versions(&self) -> ListTypeVersions {
-        ListTypeVersions(rt::Call::new(&self.handle, &op::LIST_TYPE_VERSIONS))
+        rt::builder(&self.handle)
     }
     /// Returns summary information about all extensions, including your private resource types, modules, and Hooks as well as all public extensions from Amazon Web Services and third-party publishers. Returns [`ListTypes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_types(&self) -> ListTypes {
-        ListTypes(rt::Call::new(&self.handle, &op::LIST_TYPES))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListStackSets` operation.

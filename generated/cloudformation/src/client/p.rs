@@ -10,7 +10,7 @@ impl super::Client {
     /// Publishes the specified extension to the CloudFormation registry as a public extension in this Region. Public extensions are available for use by all CloudFormation users. For more information about publishing extensions, see [Publishing extensions to make them available for public use](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html) in the *CloudFormation Command Line Interface (CLI) User Guide*. Returns [`PublishType`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn publish_type(&self) -> PublishType {
-        PublishType(rt::Call::new(&self.handle, &op::PUBLISH_TYPE))
+        rt::builder(&self.handle)
     }
 }
 /// The `PublishType` operation.

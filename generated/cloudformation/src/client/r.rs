@@ -10,27 +10,27 @@ impl super::Client {
     /// Reports progress of a resource handler to CloudFormation. Returns [`RecordHandlerProgress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn record_handler_progress(&self) -> RecordHandlerProgress {
-        RecordHandlerProgress(rt::Call::new(&self.handle, &op::RECORD_HANDLER_PROGRESS))
+        rt::builder(&self.handle)
     }
     /// Registers your account as a publisher of public extensions in the CloudFormation registry. Public extensions are available for use by all CloudFormation users. This publisher ID applies to your account in all Amazon Web Services Regions. Returns [`RegisterPublisher`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn register_publisher(&self) -> RegisterPublisher {
-        RegisterPublisher(rt::Call::new(&self.handle, &op::REGISTER_PUBLISHER))
+        rt::builder(&self.handle)
     }
     /// Registers an extension with the CloudFormation service. Registering an extension makes it available for use in CloudFormation templates in your Amazon Web Services account, and includes: Returns [`RegisterType`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn register_type(&self) -> RegisterType {
-        RegisterType(rt::Call::new(&self.handle, &op::REGISTER_TYPE))
+        rt::builder(&self.handle)
     }
     /// Removes an alias from a stack. After the alias is removed successfully, it can no longer be used to reference the stack in API calls. Returns [`RemoveAlias`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_alias(&self) -> RemoveAlias {
-        RemoveAlias(rt::Call::new(&self.handle, &op::REMOVE_ALIAS))
+        rt::builder(&self.handle)
     }
     /// When specifying `RollbackStack`, you preserve the state of previously provisioned resources when an operation fails. You can check the status of the stack through the DescribeStacks operation. Returns [`RollbackStack`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn rollback_stack(&self) -> RollbackStack {
-        RollbackStack(rt::Call::new(&self.handle, &op::ROLLBACK_STACK))
+        rt::builder(&self.handle)
     }
 }
 /// The `RecordHandlerProgress` operation.

@@ -10,37 +10,37 @@ impl super::Client {
     /// Assigns an alias to an existing stack. An alias is an alternative name for a stack that can be used in place of the stack name in any CloudFormation API call that accepts the `StackName` parameter. This enables you to effectively rename a stack without recreating it. Returns [`SetAlias`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_alias(&self) -> SetAlias {
-        SetAlias(rt::Call::new(&self.handle, &op::SET_ALIAS))
+        rt::builder(&self.handle)
     }
     /// Sets a stack policy for a specified stack. Returns [`SetStackPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_stack_policy(&self) -> SetStackPolicy {
-        SetStackPolicy(rt::Call::new(&self.handle, &op::SET_STACK_POLICY))
+        rt::builder(&self.handle)
     }
     /// Specifies the configuration data for a CloudFormation extension, such as a resource or Hook, in the given account and Region. Returns [`SetTypeConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_type_configuration(&self) -> SetTypeConfiguration {
-        SetTypeConfiguration(rt::Call::new(&self.handle, &op::SET_TYPE_CONFIGURATION))
+        rt::builder(&self.handle)
     }
     /// Specify the default version of an extension. The default version of an extension will be used in CloudFormation operations. Returns [`SetTypeDefaultVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_type_default_version(&self) -> SetTypeDefaultVersion {
-        SetTypeDefaultVersion(rt::Call::new(&self.handle, &op::SET_TYPE_DEFAULT_VERSION))
+        rt::builder(&self.handle)
     }
     /// Sends a signal to the specified resource with a success or failure status. You can use the `SignalResource` operation in conjunction with a creation policy or update policy. CloudFormation doesn't proceed with a stack creation or update until resources receive the required number of signals or the timeout period is exceeded. The `SignalResource` operation is useful in cases where you want to send signals from anywhere other than an Amazon EC2 instance. Returns [`SignalResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn signal_resource(&self) -> SignalResource {
-        SignalResource(rt::Call::new(&self.handle, &op::SIGNAL_RESOURCE))
+        rt::builder(&self.handle)
     }
     /// Starts a scan of the resources in this account in this Region. You can the status of a scan using the `ListResourceScans` API action. Returns [`StartResourceScan`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_resource_scan(&self) -> StartResourceScan {
-        StartResourceScan(rt::Call::new(&self.handle, &op::START_RESOURCE_SCAN))
+        rt::builder(&self.handle)
     }
     /// Stops an in-progress operation on a StackSet and its associated stack instances. StackSets will cancel all the unstarted stack instance deployments and wait for those are in-progress to complete. Returns [`StopStackSetOperation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn stop_stack_set_operation(&self) -> StopStackSetOperation {
-        StopStackSetOperation(rt::Call::new(&self.handle, &op::STOP_STACK_SET_OPERATION))
+        rt::builder(&self.handle)
     }
 }
 /// The `SetAlias` operation.

@@ -10,7 +10,7 @@ impl super::Client {
     /// Tests a registered extension to make sure it meets all necessary requirements for being published in the CloudFormation registry. Returns [`TestType`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn test_type(&self) -> TestType {
-        TestType(rt::Call::new(&self.handle, &op::TEST_TYPE))
+        rt::builder(&self.handle)
     }
 }
 /// The `TestType` operation.

@@ -10,31 +10,27 @@ impl super::Client {
     /// Updates a generated template. This can be used to change the name, add and remove resources, refresh resources, and change the `DeletionPolicy` and `UpdateReplacePolicy` settings. You can check the status of the update to the generated template using the `DescribeGeneratedTemplate` API action. Returns [`UpdateGeneratedTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_generated_template(&self) -> UpdateGeneratedTemplate {
-        UpdateGeneratedTemplate(
-            rt::Call::new(&self.handle, &op::UPDATE_GENERATED_TEMPLATE),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates a stack as specified in the template. After the call completes successfully, the stack update starts. You can check the status of the stack through the DescribeStacks action. Returns [`UpdateStack`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_stack(&self) -> UpdateStack {
-        UpdateStack(rt::Call::new(&self.handle, &op::UPDATE_STACK))
+        rt::builder(&self.handle)
     }
     /// Updates the parameter values for stack instances for the specified accounts, within the specified Amazon Web Services Regions. A stack instance refers to a stack in a specific account and Region. Returns [`UpdateStackInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_stack_instances(&self) -> UpdateStackInstances {
-        UpdateStackInstances(rt::Call::new(&self.handle, &op::UPDATE_STACK_INSTANCES))
+        rt::builder(&self.handle)
     }
     /// Updates the StackSet and associated stack instances in the specified accounts and Amazon Web Services Regions. Returns [`UpdateStackSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_stack_set(&self) -> UpdateStackSet {
-        UpdateStackSet(rt::Call::new(&self.handle, &op::UPDATE_STACK_SET))
+        rt::builder(&self.handle)
     }
     /// Updates termination protection for the specified stack. If a user attempts to delete a stack with termination protection enabled, the operation fails and the stack remains unchanged. For more information, see [Protect a CloudFormation stack from being deleted](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html) in the *CloudFormation User Guide*. Returns [`UpdateTerminationProtection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_termination_protection(&self) -> UpdateTerminationProtection {
-        UpdateTerminationProtection(
-            rt::Call::new(&self.handle, &op::UPDATE_TERMINATION_PROTECTION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `UpdateGeneratedTemplate` operation.

@@ -10,7 +10,7 @@ impl super::Client {
     /// Validates a specified template. CloudFormation first checks if the template is valid JSON. If it isn't, CloudFormation checks if the template is valid YAML. If both these checks fail, CloudFormation returns a template validation error. Returns [`ValidateTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn validate_template(&self) -> ValidateTemplate {
-        ValidateTemplate(rt::Call::new(&self.handle, &op::VALIDATE_TEMPLATE))
+        rt::builder(&self.handle)
     }
 }
 /// The `ValidateTemplate` operation.

@@ -10,9 +10,7 @@ impl super::Client {
     /// Associates an Amazon Web Services Key Management Service (Amazon Web Services KMS) customer managed key with the specified dataset. After this operation completes, all data published to the dataset is encrypted at rest using the specified KMS key. Callers must have `kms:Decrypt` permission on the key to read the encrypted data. Returns [`AssociateDatasetKmsKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_dataset_kms_key(&self) -> AssociateDatasetKmsKey {
-        AssociateDatasetKmsKey(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_DATASET_KMS_KEY),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `AssociateDatasetKmsKey` operation.

@@ -12,9 +12,7 @@ impl super::Client {
     pub fn create_resource_metrics_configuration(
         &self,
     ) -> CreateResourceMetricsConfiguration {
-        CreateResourceMetricsConfiguration(
-            rt::Call::new(&self.handle, &op::CREATE_RESOURCE_METRICS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `CreateResourceMetricsConfiguration` operation.

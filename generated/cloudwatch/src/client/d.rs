@@ -10,96 +10,86 @@ impl super::Client {
     /// Deletes a specific alarm mute rule. Returns [`DeleteAlarmMuteRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_alarm_mute_rule(&self) -> DeleteAlarmMuteRule {
-        DeleteAlarmMuteRule(rt::Call::new(&self.handle, &op::DELETE_ALARM_MUTE_RULE))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified alarms. You can delete up to 100 alarms in one operation. However, this total can include no more than one composite alarm. For example, you could delete 99 metric alarms and one composite alarms with one operation, but you can't delete two composite alarms with one operation. Log alarms cannot be batch deleted. Returns [`DeleteAlarms`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_alarms(&self) -> DeleteAlarms {
-        DeleteAlarms(rt::Call::new(&self.handle, &op::DELETE_ALARMS))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified anomaly detection model from your account. For more information about how to delete an anomaly detection model, see [Deleting an anomaly detection model](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Anomaly_Detection_Alarm.html#Delete_Anomaly_Detection_Model) in the *CloudWatch User Guide*. Returns [`DeleteAnomalyDetector`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_anomaly_detector(&self) -> DeleteAnomalyDetector {
-        DeleteAnomalyDetector(rt::Call::new(&self.handle, &op::DELETE_ANOMALY_DETECTOR))
+        rt::builder(&self.handle)
     }
     /// Deletes all dashboards that you specify. You can specify up to 100 dashboards to delete. If there is an error during this call, the operation attempts to delete as many dashboards as possible. Returns [`DeleteDashboards`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_dashboards(&self) -> DeleteDashboards {
-        DeleteDashboards(rt::Call::new(&self.handle, &op::DELETE_DASHBOARDS))
+        rt::builder(&self.handle)
     }
     /// Permanently deletes the specified Contributor Insights rules. Returns [`DeleteInsightRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_insight_rules(&self) -> DeleteInsightRules {
-        DeleteInsightRules(rt::Call::new(&self.handle, &op::DELETE_INSIGHT_RULES))
+        rt::builder(&self.handle)
     }
     /// Deletes a metric data query definition. Returns [`DeleteMetricDataQueryDefinition`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_metric_data_query_definition(
         &self,
     ) -> DeleteMetricDataQueryDefinition {
-        DeleteMetricDataQueryDefinition(
-            rt::Call::new(&self.handle, &op::DELETE_METRIC_DATA_QUERY_DEFINITION),
-        )
+        rt::builder(&self.handle)
     }
     /// Permanently deletes the metric stream that you specify. Returns [`DeleteMetricStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_metric_stream(&self) -> DeleteMetricStream {
-        DeleteMetricStream(rt::Call::new(&self.handle, &op::DELETE_METRIC_STREAM))
+        rt::builder(&self.handle)
     }
     /// Deletes the resource metrics configuration for an Amazon Web Services resource. After you delete the configuration, Amazon CloudWatch stops collecting detailed metrics for the resource. Metric data that Amazon CloudWatch already collected for the resource is not deleted. Returns [`DeleteResourceMetricsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_resource_metrics_configuration(
         &self,
     ) -> DeleteResourceMetricsConfiguration {
-        DeleteResourceMetricsConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_RESOURCE_METRICS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns the information of the current alarm contributors that are in `ALARM` state. This operation returns details about the individual time series that contribute to the alarm's state. Returns [`DescribeAlarmContributors`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_alarm_contributors(&self) -> DescribeAlarmContributors {
-        DescribeAlarmContributors(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ALARM_CONTRIBUTORS),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the history for the specified alarm. You can filter the results by date range or item type. If an alarm name is not specified, the histories for either all metric alarms or all composite alarms are returned. Returns [`DescribeAlarmHistory`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_alarm_history(&self) -> DescribeAlarmHistory {
-        DescribeAlarmHistory(rt::Call::new(&self.handle, &op::DESCRIBE_ALARM_HISTORY))
+        rt::builder(&self.handle)
     }
     /// Retrieves the specified alarms. You can filter the results by specifying a prefix for the alarm name, the alarm state, or a prefix for any action. Returns [`DescribeAlarms`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_alarms(&self) -> DescribeAlarms {
-        DescribeAlarms(rt::Call::new(&self.handle, &op::DESCRIBE_ALARMS))
+        rt::builder(&self.handle)
     }
     /// Retrieves the alarms for the specified metric. To filter the results, specify a statistic, period, or unit. Returns [`DescribeAlarmsForMetric`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_alarms_for_metric(&self) -> DescribeAlarmsForMetric {
-        DescribeAlarmsForMetric(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ALARMS_FOR_METRIC),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists the anomaly detection models that you have created in your account. For single metric anomaly detectors, you can list all of the models in your account or filter the results to only the models that are related to a certain namespace, metric name, or metric dimension. For metric math anomaly detectors, you can list them by adding `METRIC_MATH` to the `AnomalyDetectorTypes` array. This will return all metric math anomaly detectors in your account. Returns [`DescribeAnomalyDetectors`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_anomaly_detectors(&self) -> DescribeAnomalyDetectors {
-        DescribeAnomalyDetectors(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ANOMALY_DETECTORS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns a list of all the Contributor Insights rules in your account. Returns [`DescribeInsightRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_insight_rules(&self) -> DescribeInsightRules {
-        DescribeInsightRules(rt::Call::new(&self.handle, &op::DESCRIBE_INSIGHT_RULES))
+        rt::builder(&self.handle)
     }
     /// Disables the actions for the specified alarms. When an alarm's actions are disabled, the alarm actions do not execute when the alarm state changes. Returns [`DisableAlarmActions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_alarm_actions(&self) -> DisableAlarmActions {
-        DisableAlarmActions(rt::Call::new(&self.handle, &op::DISABLE_ALARM_ACTIONS))
+        rt::builder(&self.handle)
     }
     /// Disables the specified Contributor Insights rules. When rules are disabled, they do not analyze log groups and do not incur costs. Returns [`DisableInsightRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_insight_rules(&self) -> DisableInsightRules {
-        DisableInsightRules(rt::Call::new(&self.handle, &op::DISABLE_INSIGHT_RULES))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteAlarmMuteRule` operation.
@@ -549,9 +539,7 @@ impl super::Client {
     /// Removes the customer managed Amazon Web Services Key Management Service (Amazon Web Services KMS) key association from the specified dataset. After this operation completes, data that you publish to the dataset is encrypted at rest using an Amazon Web Services owned key managed by Amazon CloudWatch. Returns [`DisassociateDatasetKmsKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_dataset_kms_key(&self) -> DisassociateDatasetKmsKey {
-        DisassociateDatasetKmsKey(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_DATASET_KMS_KEY),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DisassociateDatasetKmsKey` operation.

@@ -10,12 +10,12 @@ impl super::Client {
     /// Enables the actions for the specified alarms. Returns [`EnableAlarmActions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_alarm_actions(&self) -> EnableAlarmActions {
-        EnableAlarmActions(rt::Call::new(&self.handle, &op::ENABLE_ALARM_ACTIONS))
+        rt::builder(&self.handle)
     }
     /// Enables the specified Contributor Insights rules. When rules are enabled, they immediately begin analyzing log data. Returns [`EnableInsightRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_insight_rules(&self) -> EnableInsightRules {
-        EnableInsightRules(rt::Call::new(&self.handle, &op::ENABLE_INSIGHT_RULES))
+        rt::builder(&self.handle)
     }
 }
 /// The `EnableAlarmActions` operation.

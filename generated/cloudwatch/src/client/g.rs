@@ -10,61 +10,57 @@ impl super::Client {
     /// Retrieves details for a specific alarm mute rule. Returns [`GetAlarmMuteRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_alarm_mute_rule(&self) -> GetAlarmMuteRule {
-        GetAlarmMuteRule(rt::Call::new(&self.handle, &op::GET_ALARM_MUTE_RULE))
+        rt::builder(&self.handle)
     }
     /// Displays the details of the dashboard that you specify. Returns [`GetDashboard`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_dashboard(&self) -> GetDashboard {
-        GetDashboard(rt::Call::new(&self.handle, &op::GET_DASHBOARD))
+        rt::builder(&self.handle)
     }
     /// Returns information about the specified dataset. This includes its identifier, Amazon Resource Name (ARN), and any customer managed Amazon Web Services Key Management Service (Amazon Web Services KMS) key that is currently associated with it. Returns [`GetDataset`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_dataset(&self) -> GetDataset {
-        GetDataset(rt::Call::new(&self.handle, &op::GET_DATASET))
+        rt::builder(&self.handle)
     }
     /// This operation returns the time series data collected by a Contributor Insights rule. The data includes the identity and number of contributors to the log group. Returns [`GetInsightRuleReport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_insight_rule_report(&self) -> GetInsightRuleReport {
-        GetInsightRuleReport(rt::Call::new(&self.handle, &op::GET_INSIGHT_RULE_REPORT))
+        rt::builder(&self.handle)
     }
     /// You can use the `GetMetricData` API to retrieve CloudWatch metric values. The operation can also include a CloudWatch Metrics Insights query, and one or more metric math functions. Returns [`GetMetricData`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_metric_data(&self) -> GetMetricData {
-        GetMetricData(rt::Call::new(&self.handle, &op::GET_METRIC_DATA))
+        rt::builder(&self.handle)
     }
     /// Returns a metric data query definition, including its expression. Returns [`GetMetricDataQueryDefinition`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_metric_data_query_definition(&self) -> GetMetricDataQueryDefinition {
-        GetMetricDataQueryDefinition(
-            rt::Call::new(&self.handle, &op::GET_METRIC_DATA_QUERY_DEFINITION),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets statistics for the specified metric. Returns [`GetMetricStatistics`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_metric_statistics(&self) -> GetMetricStatistics {
-        GetMetricStatistics(rt::Call::new(&self.handle, &op::GET_METRIC_STATISTICS))
+        rt::builder(&self.handle)
     }
     /// Returns information about the metric stream that you specify. Returns [`GetMetricStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_metric_stream(&self) -> GetMetricStream {
-        GetMetricStream(rt::Call::new(&self.handle, &op::GET_METRIC_STREAM))
+        rt::builder(&self.handle)
     }
     /// You can use the `GetMetricWidgetImage` API to retrieve a snapshot graph of one or more Amazon CloudWatch metrics as a bitmap image. You can then embed this image into your services and products, such as wiki pages, reports, and documents. You could also retrieve images regularly, such as every minute, and create your own custom live dashboard. Returns [`GetMetricWidgetImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_metric_widget_image(&self) -> GetMetricWidgetImage {
-        GetMetricWidgetImage(rt::Call::new(&self.handle, &op::GET_METRIC_WIDGET_IMAGE))
+        rt::builder(&self.handle)
     }
     /// Returns the current status of vended metric enrichment for the account, including whether CloudWatch vended metrics are enriched with resource ARN and resource tag labels and queryable using PromQL. For the list of supported resources, see [Supported Amazon Web Services infrastructure metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html). Returns [`GetOTelEnrichment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_otel_enrichment(&self) -> GetOTelEnrichment {
-        GetOTelEnrichment(rt::Call::new(&self.handle, &op::GET_O_TEL_ENRICHMENT))
+        rt::builder(&self.handle)
     }
     /// Retrieves the current resource metrics configuration for an Amazon Web Services resource. The response includes the resource ARN, any metric selections, and the times at which the configuration was created and last updated. Returns [`GetResourceMetricsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_resource_metrics_configuration(&self) -> GetResourceMetricsConfiguration {
-        GetResourceMetricsConfiguration(
-            rt::Call::new(&self.handle, &op::GET_RESOURCE_METRICS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `GetAlarmMuteRule` operation.

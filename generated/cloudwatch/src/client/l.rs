@@ -10,41 +10,37 @@ impl super::Client {
     /// Lists alarm mute rules in your Amazon Web Services account and region. Returns [`ListAlarmMuteRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_alarm_mute_rules(&self) -> ListAlarmMuteRules {
-        ListAlarmMuteRules(rt::Call::new(&self.handle, &op::LIST_ALARM_MUTE_RULES))
+        rt::builder(&self.handle)
     }
     /// Returns a list of the dashboards for your account. If you include `DashboardNamePrefix`, only those dashboards with names starting with the prefix are listed. Otherwise, all dashboards in your account are listed. Returns [`ListDashboards`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_dashboards(&self) -> ListDashboards {
-        ListDashboards(rt::Call::new(&self.handle, &op::LIST_DASHBOARDS))
+        rt::builder(&self.handle)
     }
     /// Returns a list that contains the number of managed Contributor Insights rules in your account. Returns [`ListManagedInsightRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_managed_insight_rules(&self) -> ListManagedInsightRules {
-        ListManagedInsightRules(
-            rt::Call::new(&self.handle, &op::LIST_MANAGED_INSIGHT_RULES),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists the metric data query definitions in your account and Region. Returns [`ListMetricDataQueryDefinitions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_metric_data_query_definitions(&self) -> ListMetricDataQueryDefinitions {
-        ListMetricDataQueryDefinitions(
-            rt::Call::new(&self.handle, &op::LIST_METRIC_DATA_QUERY_DEFINITIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns a list of metric streams in this account. Returns [`ListMetricStreams`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_metric_streams(&self) -> ListMetricStreams {
-        ListMetricStreams(rt::Call::new(&self.handle, &op::LIST_METRIC_STREAMS))
+        rt::builder(&self.handle)
     }
     /// List the specified metrics. You can use the returned metrics with [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html) to get statistical data. Returns [`ListMetrics`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_metrics(&self) -> ListMetrics {
-        ListMetrics(rt::Call::new(&self.handle, &op::LIST_METRICS))
+        rt::builder(&self.handle)
     }
     /// Displays the tags associated with a CloudWatch resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging. Returns [`ListTagsForResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_resource(&self) -> ListTagsForResource {
-        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListAlarmMuteRules` operation.

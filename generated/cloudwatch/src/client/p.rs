@@ -10,61 +10,57 @@ impl super::Client {
     /// Creates or updates an alarm mute rule. Returns [`PutAlarmMuteRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_alarm_mute_rule(&self) -> PutAlarmMuteRule {
-        PutAlarmMuteRule(rt::Call::new(&self.handle, &op::PUT_ALARM_MUTE_RULE))
+        rt::builder(&self.handle)
     }
     /// Creates an anomaly detection model for a CloudWatch metric. You can use the model to display a band of expected normal values when the metric is graphed. Returns [`PutAnomalyDetector`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_anomaly_detector(&self) -> PutAnomalyDetector {
-        PutAnomalyDetector(rt::Call::new(&self.handle, &op::PUT_ANOMALY_DETECTOR))
+        rt::builder(&self.handle)
     }
     /// Creates or updates a *composite alarm*. When you create a composite alarm, you specify a rule expression for the alarm that takes into account the alarm states of other alarms that you have created. The composite alarm goes into ALARM state only if all conditions of the rule are met. Returns [`PutCompositeAlarm`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_composite_alarm(&self) -> PutCompositeAlarm {
-        PutCompositeAlarm(rt::Call::new(&self.handle, &op::PUT_COMPOSITE_ALARM))
+        rt::builder(&self.handle)
     }
     /// Creates a dashboard if it does not already exist, or updates an existing dashboard. If you update a dashboard, the entire contents are replaced with what you specify here. Returns [`PutDashboard`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_dashboard(&self) -> PutDashboard {
-        PutDashboard(rt::Call::new(&self.handle, &op::PUT_DASHBOARD))
+        rt::builder(&self.handle)
     }
     /// Creates a Contributor Insights rule. Rules evaluate log events in a CloudWatch Logs log group, enabling you to find contributor data for the log events in that log group. For more information, see [Using Contributor Insights to Analyze High-Cardinality Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html). Returns [`PutInsightRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_insight_rule(&self) -> PutInsightRule {
-        PutInsightRule(rt::Call::new(&self.handle, &op::PUT_INSIGHT_RULE))
+        rt::builder(&self.handle)
     }
     /// Creates or updates a log alarm. A log alarm evaluates the results of a CloudWatch Logs scheduled query against the configured threshold and comparison operator to determine its state. Returns [`PutLogAlarm`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_log_alarm(&self) -> PutLogAlarm {
-        PutLogAlarm(rt::Call::new(&self.handle, &op::PUT_LOG_ALARM))
+        rt::builder(&self.handle)
     }
     /// Creates a managed Contributor Insights rule for a specified Amazon Web Services resource. When you enable a managed rule, you create a Contributor Insights rule that collects data from Amazon Web Services services. You cannot edit these rules with `PutInsightRule`. The rules can be enabled, disabled, and deleted using `EnableInsightRules`, `DisableInsightRules`, and `DeleteInsightRules`. If a previously created managed rule is currently disabled, a subsequent call to this API will re-enable it. Use `ListManagedInsightRules` to describe all available rules. Returns [`PutManagedInsightRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_managed_insight_rules(&self) -> PutManagedInsightRules {
-        PutManagedInsightRules(
-            rt::Call::new(&self.handle, &op::PUT_MANAGED_INSIGHT_RULES),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates or updates an alarm and associates it with the specified metric, metric math expression, anomaly detection model, Metrics Insights query, or PromQL query. For more information about using a Metrics Insights query for an alarm, see [Create alarms on Metrics Insights queries](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Metrics_Insights_Alarm.html). Returns [`PutMetricAlarm`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_metric_alarm(&self) -> PutMetricAlarm {
-        PutMetricAlarm(rt::Call::new(&self.handle, &op::PUT_METRIC_ALARM))
+        rt::builder(&self.handle)
     }
     /// Publishes metric data to Amazon CloudWatch. CloudWatch associates the data with the specified metric. If the specified metric does not exist, CloudWatch creates the metric. When CloudWatch creates a metric, it can take up to fifteen minutes for the metric to appear in calls to [ListMetrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html). Returns [`PutMetricData`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_metric_data(&self) -> PutMetricData {
-        PutMetricData(rt::Call::new(&self.handle, &op::PUT_METRIC_DATA))
+        rt::builder(&self.handle)
     }
     /// Creates or updates a metric data query definition. Returns [`PutMetricDataQueryDefinition`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_metric_data_query_definition(&self) -> PutMetricDataQueryDefinition {
-        PutMetricDataQueryDefinition(
-            rt::Call::new(&self.handle, &op::PUT_METRIC_DATA_QUERY_DEFINITION),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates or updates a metric stream. Metric streams can automatically stream CloudWatch metrics to Amazon Web Services destinations, including Amazon S3, and to many third-party solutions. Returns [`PutMetricStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_metric_stream(&self) -> PutMetricStream {
-        PutMetricStream(rt::Call::new(&self.handle, &op::PUT_METRIC_STREAM))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutAlarmMuteRule` operation.

@@ -10,27 +10,27 @@ impl super::Client {
     /// Temporarily sets the state of an alarm for testing purposes. When the updated state differs from the previous value, the action configured for the appropriate state is invoked. For example, if your alarm is configured to send an Amazon SNS message when an alarm is triggered, temporarily changing the alarm state to `ALARM` sends an SNS message. Returns [`SetAlarmState`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_alarm_state(&self) -> SetAlarmState {
-        SetAlarmState(rt::Call::new(&self.handle, &op::SET_ALARM_STATE))
+        rt::builder(&self.handle)
     }
     /// Starts the streaming of metrics for one or more of your metric streams. Returns [`StartMetricStreams`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_metric_streams(&self) -> StartMetricStreams {
-        StartMetricStreams(rt::Call::new(&self.handle, &op::START_METRIC_STREAMS))
+        rt::builder(&self.handle)
     }
     /// Enables enrichment and PromQL access for CloudWatch vended metrics for [supported Amazon Web Services resources](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html) in the account. Once enabled, metrics that contain a resource identifier dimension (for example, EC2 `CPUUtilization` with an `InstanceId` dimension) are enriched with resource ARN and resource tag labels and become queryable using PromQL. Returns [`StartOTelEnrichment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_otel_enrichment(&self) -> StartOTelEnrichment {
-        StartOTelEnrichment(rt::Call::new(&self.handle, &op::START_O_TEL_ENRICHMENT))
+        rt::builder(&self.handle)
     }
     /// Stops the streaming of metrics for one or more of your metric streams. Returns [`StopMetricStreams`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn stop_metric_streams(&self) -> StopMetricStreams {
-        StopMetricStreams(rt::Call::new(&self.handle, &op::STOP_METRIC_STREAMS))
+        rt::builder(&self.handle)
     }
     /// Disables enrichment and PromQL access for CloudWatch vended metrics for [supported Amazon Web Services resources](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html) in the account. After disabling, these metrics are no longer enriched with resource ARN and resource tag labels, and cannot be queried using PromQL. Returns [`StopOTelEnrichment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn stop_otel_enrichment(&self) -> StopOTelEnrichment {
-        StopOTelEnrichment(rt::Call::new(&self.handle, &op::STOP_O_TEL_ENRICHMENT))
+        rt::builder(&self.handle)
     }
 }
 /// The `SetAlarmState` operation.

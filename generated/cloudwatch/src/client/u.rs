@@ -10,21 +10,19 @@ impl super::Client {
     /// Removes one or more tags from the specified resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
-        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
+        rt::builder(&self.handle)
     }
     /// Replaces the filters that determine which CloudWatch vended metrics are enriched with resource ARN and resource tag labels for the account. Enrichment must already be running for the account. If it is not, this operation returns a `ResourceNotFoundException`. To start enrichment, use [StartOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_StartOTelEnrichment.html). Returns [`UpdateOTelEnrichment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_otel_enrichment(&self) -> UpdateOTelEnrichment {
-        UpdateOTelEnrichment(rt::Call::new(&self.handle, &op::UPDATE_O_TEL_ENRICHMENT))
+        rt::builder(&self.handle)
     }
     /// Updates the resource metrics configuration for an Amazon Web Services resource. The `MetricSelections` value that you provide replaces any existing metric selections for the resource; it is not merged with them. Returns [`UpdateResourceMetricsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_resource_metrics_configuration(
         &self,
     ) -> UpdateResourceMetricsConfiguration {
-        UpdateResourceMetricsConfiguration(
-            rt::Call::new(&self.handle, &op::UPDATE_RESOURCE_METRICS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `UntagResource` operation.

@@ -10,17 +10,17 @@ impl super::Client {
     /// This operation allows you to perform batch reads or writes on data stored in DynamoDB, using PartiQL. Each read statement in a `BatchExecuteStatement` must specify an equality condition on all key attributes. This enforces that each `SELECT` statement in a batch returns at most a single item. For more information, see [Running batch operations with PartiQL for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-reference.multiplestatements.batching.html) . Returns [`BatchExecuteStatement`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn batch_execute_statement(&self) -> BatchExecuteStatement {
-        BatchExecuteStatement(rt::Call::new(&self.handle, &op::BATCH_EXECUTE_STATEMENT))
+        rt::builder(&self.handle)
     }
     /// The `BatchGetItem` operation returns the attributes of one or more items from one or more tables. You identify requested items by primary key. Returns [`BatchGetItem`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn batch_get_item(&self) -> BatchGetItem {
-        BatchGetItem(rt::Call::new(&self.handle, &op::BATCH_GET_ITEM))
+        rt::builder(&self.handle)
     }
     /// The `BatchWriteItem` operation puts or deletes multiple items in one or more tables. A single call to `BatchWriteItem` can transmit up to 16MB of data over the network, consisting of up to 25 item put or delete operations. While individual items can be up to 400 KB once stored, it's important to note that an item's representation might be greater than 400KB while being sent in DynamoDB's JSON format for the API call. For more details on this distinction, see [Naming Rules and Data Types](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html). Returns [`BatchWriteItem`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn batch_write_item(&self) -> BatchWriteItem {
-        BatchWriteItem(rt::Call::new(&self.handle, &op::BATCH_WRITE_ITEM))
+        rt::builder(&self.handle)
     }
 }
 /// The `BatchExecuteStatement` operation.

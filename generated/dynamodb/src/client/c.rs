@@ -10,22 +10,22 @@ impl super::Client {
     /// Cancels an in-progress bulk operation asynchronously. Cancellation doesn't remove items that the operation has already written. Use `DescribeBulkOperation` to monitor the operation until it reaches a terminal status. Returns [`CancelBulkOperation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_bulk_operation(&self) -> CancelBulkOperation {
-        CancelBulkOperation(rt::Call::new(&self.handle, &op::CANCEL_BULK_OPERATION))
+        rt::builder(&self.handle)
     }
     /// Creates a backup for an existing table. Returns [`CreateBackup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_backup(&self) -> CreateBackup {
-        CreateBackup(rt::Call::new(&self.handle, &op::CREATE_BACKUP))
+        rt::builder(&self.handle)
     }
     /// Creates a global table from an existing table. A global table creates a replication relationship between two or more DynamoDB tables with the same table name in the provided Regions. Returns [`CreateGlobalTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_global_table(&self) -> CreateGlobalTable {
-        CreateGlobalTable(rt::Call::new(&self.handle, &op::CREATE_GLOBAL_TABLE))
+        rt::builder(&self.handle)
     }
     /// The `CreateTable` operation adds a new table to your account. In an Amazon Web Services account, table names must be unique within each Region. That is, you can have two tables with same name if you create the tables in different Regions. Returns [`CreateTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_table(&self) -> CreateTable {
-        CreateTable(rt::Call::new(&self.handle, &op::CREATE_TABLE))
+        rt::builder(&self.handle)
     }
 }
 /// The `CancelBulkOperation` operation.

@@ -10,92 +10,84 @@ impl super::Client {
     /// Deletes an existing backup of a table. Returns [`DeleteBackup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_backup(&self) -> DeleteBackup {
-        DeleteBackup(rt::Call::new(&self.handle, &op::DELETE_BACKUP))
+        rt::builder(&self.handle)
     }
     /// Deletes a single item in a table by primary key. You can perform a conditional delete operation that deletes the item if it exists, or if it has an expected attribute value. Returns [`DeleteItem`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_item(&self) -> DeleteItem {
-        DeleteItem(rt::Call::new(&self.handle, &op::DELETE_ITEM))
+        rt::builder(&self.handle)
     }
     /// Deletes the resource-based policy attached to the resource, which can be a table or stream. Returns [`DeleteResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_resource_policy(&self) -> DeleteResourcePolicy {
-        DeleteResourcePolicy(rt::Call::new(&self.handle, &op::DELETE_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
     /// The `DeleteTable` operation deletes a table and all of its items. After a `DeleteTable` request, the specified table is in the `DELETING` state until DynamoDB completes the deletion. If the table is in the `ACTIVE` state, you can delete it. If a table is in `CREATING` or `UPDATING` states, then DynamoDB returns a `ResourceInUseException`. If the specified table does not exist, DynamoDB returns a `ResourceNotFoundException`. If table is already in the `DELETING` state, no error is returned. Returns [`DeleteTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_table(&self) -> DeleteTable {
-        DeleteTable(rt::Call::new(&self.handle, &op::DELETE_TABLE))
+        rt::builder(&self.handle)
     }
     /// Describes an existing backup of a table. Returns [`DescribeBackup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_backup(&self) -> DescribeBackup {
-        DescribeBackup(rt::Call::new(&self.handle, &op::DESCRIBE_BACKUP))
+        rt::builder(&self.handle)
     }
     /// Describes the specified bulk operation. Returns [`DescribeBulkOperation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_bulk_operation(&self) -> DescribeBulkOperation {
-        DescribeBulkOperation(rt::Call::new(&self.handle, &op::DESCRIBE_BULK_OPERATION))
+        rt::builder(&self.handle)
     }
     /// Checks the status of continuous backups and point in time recovery on the specified table. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED. Returns [`DescribeContinuousBackups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_continuous_backups(&self) -> DescribeContinuousBackups {
-        DescribeContinuousBackups(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CONTINUOUS_BACKUPS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns information about contributor insights for a given table or global secondary index. Returns [`DescribeContributorInsights`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_contributor_insights(&self) -> DescribeContributorInsights {
-        DescribeContributorInsights(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CONTRIBUTOR_INSIGHTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns the regional endpoint information. For more information on policy permissions, please see [Internetwork traffic privacy](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/inter-network-traffic-privacy.html#inter-network-traffic-DescribeEndpoints). Returns [`DescribeEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_endpoints(&self) -> DescribeEndpoints {
-        DescribeEndpoints(rt::Call::new(&self.handle, &op::DESCRIBE_ENDPOINTS))
+        rt::builder(&self.handle)
     }
     /// Describes an existing table export. Returns [`DescribeExport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_export(&self) -> DescribeExport {
-        DescribeExport(rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT))
+        rt::builder(&self.handle)
     }
     /// Returns information about the specified global table. Returns [`DescribeGlobalTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_global_table(&self) -> DescribeGlobalTable {
-        DescribeGlobalTable(rt::Call::new(&self.handle, &op::DESCRIBE_GLOBAL_TABLE))
+        rt::builder(&self.handle)
     }
     /// Describes Region-specific settings for a global table. Returns [`DescribeGlobalTableSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_global_table_settings(&self) -> DescribeGlobalTableSettings {
-        DescribeGlobalTableSettings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_GLOBAL_TABLE_SETTINGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Represents the properties of the import. Returns [`DescribeImport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_import(&self) -> DescribeImport {
-        DescribeImport(rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT))
+        rt::builder(&self.handle)
     }
     /// Returns information about the status of Kinesis streaming. Returns [`DescribeKinesisStreamingDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_kinesis_streaming_destination(
         &self,
     ) -> DescribeKinesisStreamingDestination {
-        DescribeKinesisStreamingDestination(
-            rt::Call::new(&self.handle, &op::DESCRIBE_KINESIS_STREAMING_DESTINATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns the current provisioned-capacity quotas for your Amazon Web Services account in a Region, both for the Region as a whole and for any one DynamoDB table that you create there. Returns [`DescribeLimits`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_limits(&self) -> DescribeLimits {
-        DescribeLimits(rt::Call::new(&self.handle, &op::DESCRIBE_LIMITS))
+        rt::builder(&self.handle)
     }
     /// Returns information about the table, including the current status of the table, when it was created, the primary key schema, and any indexes on the table. Returns [`DescribeTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_table(&self) -> DescribeTable {
-        DescribeTable(rt::Call::new(&self.handle, &op::DESCRIBE_TABLE))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteBackup` operation.
@@ -540,23 +532,19 @@ impl super::Client {
     pub fn describe_table_replica_auto_scaling(
         &self,
     ) -> DescribeTableReplicaAutoScaling {
-        DescribeTableReplicaAutoScaling(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TABLE_REPLICA_AUTO_SCALING),
-        )
+        rt::builder(&self.handle)
     }
     /// Gives a description of the Time to Live (TTL) status on the specified table. Returns [`DescribeTimeToLive`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_time_to_live(&self) -> DescribeTimeToLive {
-        DescribeTimeToLive(rt::Call::new(&self.handle, &op::DESCRIBE_TIME_TO_LIVE))
+        rt::builder(&self.handle)
     }
     /// Stops replication from the DynamoDB table to the Kinesis data stream. This is done without deleting either of the resources. Returns [`DisableKinesisStreamingDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_kinesis_streaming_destination(
         &self,
     ) -> DisableKinesisStreamingDestination {
-        DisableKinesisStreamingDestination(
-            rt::Call::new(&self.handle, &op::DISABLE_KINESIS_STREAMING_DESTINATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeTableReplicaAutoScaling` operation.

@@ -12,26 +12,22 @@ impl super::Client {
     pub fn enable_kinesis_streaming_destination(
         &self,
     ) -> EnableKinesisStreamingDestination {
-        EnableKinesisStreamingDestination(
-            rt::Call::new(&self.handle, &op::ENABLE_KINESIS_STREAMING_DESTINATION),
-        )
+        rt::builder(&self.handle)
     }
     /// This operation allows you to perform reads and singleton writes on data stored in DynamoDB, using PartiQL. Returns [`ExecuteStatement`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn execute_statement(&self) -> ExecuteStatement {
-        ExecuteStatement(rt::Call::new(&self.handle, &op::EXECUTE_STATEMENT))
+        rt::builder(&self.handle)
     }
     /// This operation allows you to perform transactional reads or writes on data stored in DynamoDB, using PartiQL. Returns [`ExecuteTransaction`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn execute_transaction(&self) -> ExecuteTransaction {
-        ExecuteTransaction(rt::Call::new(&self.handle, &op::EXECUTE_TRANSACTION))
+        rt::builder(&self.handle)
     }
     /// Exports table data to an S3 bucket. The table must have point in time recovery enabled, and you can export data from any time within the point in time recovery window. Returns [`ExportTableToPointInTime`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn export_table_to_point_in_time(&self) -> ExportTableToPointInTime {
-        ExportTableToPointInTime(
-            rt::Call::new(&self.handle, &op::EXPORT_TABLE_TO_POINT_IN_TIME),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `EnableKinesisStreamingDestination` operation.

@@ -10,12 +10,12 @@ impl super::Client {
     /// The `GetItem` operation returns a set of attributes for the item with the given primary key. If there is no matching item, `GetItem` does not return any data and there will be no `Item` element in the response. Returns [`GetItem`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_item(&self) -> GetItem {
-        GetItem(rt::Call::new(&self.handle, &op::GET_ITEM))
+        rt::builder(&self.handle)
     }
     /// Returns the resource-based policy document attached to the resource, which can be a table or stream, in JSON format. Returns [`GetResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_resource_policy(&self) -> GetResourcePolicy {
-        GetResourcePolicy(rt::Call::new(&self.handle, &op::GET_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetItem` operation.

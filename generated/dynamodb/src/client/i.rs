@@ -10,7 +10,7 @@ impl super::Client {
     /// Imports table data from an S3 bucket. Returns [`ImportTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_table(&self) -> ImportTable {
-        ImportTable(rt::Call::new(&self.handle, &op::IMPORT_TABLE))
+        rt::builder(&self.handle)
     }
 }
 /// The `ImportTable` operation.

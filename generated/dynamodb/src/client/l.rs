@@ -10,44 +10,42 @@ impl super::Client {
     /// List DynamoDB backups that are associated with an Amazon Web Services account and weren't made with Amazon Web Services Backup. To list these backups for a given table, specify `TableName`. `ListBackups` returns a paginated list of results with at most 1 MB worth of items in a page. You can also specify a maximum number of entries to be returned in a page. Returns [`ListBackups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_backups(&self) -> ListBackups {
-        ListBackups(rt::Call::new(&self.handle, &op::LIST_BACKUPS))
+        rt::builder(&self.handle)
     }
     /// Lists bulk operations that started within the past 90 days for the current Amazon Web Services account and Amazon Web Services Region, with the most recent operations first. Results are paginated. Use the `NextToken` parameter to retrieve additional results. Returns [`ListBulkOperations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_bulk_operations(&self) -> ListBulkOperations {
-        ListBulkOperations(rt::Call::new(&self.handle, &op::LIST_BULK_OPERATIONS))
+        rt::builder(&self.handle)
     }
     /// Returns a list of ContributorInsightsSummary for a table and all its global secondary indexes. Returns [`ListContributorInsights`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_contributor_insights(&self) -> ListContributorInsights {
-        ListContributorInsights(
-            rt::Call::new(&self.handle, &op::LIST_CONTRIBUTOR_INSIGHTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists completed exports within the past 90 days, in reverse alphanumeric order of `ExportArn`. Returns [`ListExports`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_exports(&self) -> ListExports {
-        ListExports(rt::Call::new(&self.handle, &op::LIST_EXPORTS))
+        rt::builder(&self.handle)
     }
     /// Lists all global tables that have a replica in the specified Region. Returns [`ListGlobalTables`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_global_tables(&self) -> ListGlobalTables {
-        ListGlobalTables(rt::Call::new(&self.handle, &op::LIST_GLOBAL_TABLES))
+        rt::builder(&self.handle)
     }
     /// Lists completed imports within the past 90 days. Returns [`ListImports`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_imports(&self) -> ListImports {
-        ListImports(rt::Call::new(&self.handle, &op::LIST_IMPORTS))
+        rt::builder(&self.handle)
     }
     /// Returns an array of table names associated with the current account and endpoint. The output from `ListTables` is paginated, with each page returning a maximum of 100 table names. Returns [`ListTables`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tables(&self) -> ListTables {
-        ListTables(rt::Call::new(&self.handle, &op::LIST_TABLES))
+        rt::builder(&self.handle)
     }
     /// List all tags on an Amazon DynamoDB resource. You can call ListTagsOfResource up to 10 times per second, per account. Returns [`ListTagsOfResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_of_resource(&self) -> ListTagsOfResource {
-        ListTagsOfResource(rt::Call::new(&self.handle, &op::LIST_TAGS_OF_RESOURCE))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListBackups` operation.

@@ -10,7 +10,7 @@ impl super::Client {
     /// You must provide the name of the partition key attribute and a single value for that attribute. `Query` returns all items with that partition key value. Optionally, you can provide a sort key attribute and use a comparison operator to refine the search results. Returns [`Query`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn query(&self) -> Query {
-        Query(rt::Call::new(&self.handle, &op::QUERY))
+        rt::builder(&self.handle)
     }
 }
 /// The `Query` operation.

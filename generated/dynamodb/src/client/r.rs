@@ -10,16 +10,12 @@ impl super::Client {
     /// Creates a new table from an existing backup. Any number of users can execute up to 50 concurrent restores (any type of restore) in a given account. Returns [`RestoreTableFromBackup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn restore_table_from_backup(&self) -> RestoreTableFromBackup {
-        RestoreTableFromBackup(
-            rt::Call::new(&self.handle, &op::RESTORE_TABLE_FROM_BACKUP),
-        )
+        rt::builder(&self.handle)
     }
     /// Restores the specified table to the specified point in time within `EarliestRestorableDateTime` and `LatestRestorableDateTime`. You can restore your table to any point in time in the last 35 days. You can set the recovery period to any value between 1 and 35 days. Any number of users can execute up to 50 concurrent restores (any type of restore) in a given account. Returns [`RestoreTableToPointInTime`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn restore_table_to_point_in_time(&self) -> RestoreTableToPointInTime {
-        RestoreTableToPointInTime(
-            rt::Call::new(&self.handle, &op::RESTORE_TABLE_TO_POINT_IN_TIME),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `RestoreTableFromBackup` operation.

@@ -10,17 +10,17 @@ impl super::Client {
     /// The `Scan` operation returns one or more items and item attributes by accessing every item in a table or a secondary index. To have DynamoDB return fewer items, you can provide a `FilterExpression` operation. Returns [`Scan`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn scan(&self) -> Scan {
-        Scan(rt::Call::new(&self.handle, &op::SCAN))
+        rt::builder(&self.handle)
     }
     /// Performs a vector similarity search on a vector index associated with an Amazon DynamoDB table, and returns the most similar items sorted by similarity score based on the distance function configured for the index. Returns [`SearchVectors`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn search_vectors(&self) -> SearchVectors {
-        SearchVectors(rt::Call::new(&self.handle, &op::SEARCH_VECTORS))
+        rt::builder(&self.handle)
     }
     /// Starts an asynchronous bulk operation that reads items from Amazon S3 and writes them to an existing DynamoDB table, so you can efficiently load or migrate large datasets. Returns [`StartBulkPutItems`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_bulk_put_items(&self) -> StartBulkPutItems {
-        StartBulkPutItems(rt::Call::new(&self.handle, &op::START_BULK_PUT_ITEMS))
+        rt::builder(&self.handle)
     }
 }
 /// The `Scan` operation.

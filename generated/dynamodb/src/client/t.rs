@@ -10,17 +10,17 @@ impl super::Client {
     /// Associate a set of tags with an Amazon DynamoDB resource. You can then activate these user-defined tags so that they appear on the Billing and Cost Management console for cost allocation tracking. You can call TagResource up to five times per second, per account. Returns [`TagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_resource(&self) -> TagResource {
-        TagResource(rt::Call::new(&self.handle, &op::TAG_RESOURCE))
+        rt::builder(&self.handle)
     }
     /// `TransactGetItems` is a synchronous operation that atomically retrieves multiple items from one or more tables (but not from indexes) in a single account and Region. A `TransactGetItems` call can contain up to 100 `TransactGetItem` objects, each of which contains a `Get` structure that specifies an item to retrieve from a table in the account and Region. A call to `TransactGetItems` cannot retrieve items from tables in more than one Amazon Web Services account or Region. The aggregate size of the items in the transaction cannot exceed 4 MB. Returns [`TransactGetItems`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn transact_get_items(&self) -> TransactGetItems {
-        TransactGetItems(rt::Call::new(&self.handle, &op::TRANSACT_GET_ITEMS))
+        rt::builder(&self.handle)
     }
     /// `TransactWriteItems` is a synchronous write operation that groups up to 100 action requests. These actions can target items in different tables, but not in different Amazon Web Services accounts or Regions, and no two actions can target the same item. For example, you cannot both `ConditionCheck` and `Update` the same item. The aggregate size of the items in the transaction cannot exceed 4 MB. Returns [`TransactWriteItems`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn transact_write_items(&self) -> TransactWriteItems {
-        TransactWriteItems(rt::Call::new(&self.handle, &op::TRANSACT_WRITE_ITEMS))
+        rt::builder(&self.handle)
     }
 }
 /// The `TagResource` operation.

@@ -10,64 +10,54 @@ impl super::Client {
     /// Removes the association of tags from an Amazon DynamoDB resource. You can call `UntagResource` up to five times per second, per account. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
-        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
+        rt::builder(&self.handle)
     }
     /// `UpdateContinuousBackups` enables or disables point in time recovery for the specified table. A successful `UpdateContinuousBackups` call returns the current `ContinuousBackupsDescription`. Continuous backups are `ENABLED` on all tables at table creation. If point in time recovery is enabled, `PointInTimeRecoveryStatus` will be set to ENABLED. Returns [`UpdateContinuousBackups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_continuous_backups(&self) -> UpdateContinuousBackups {
-        UpdateContinuousBackups(
-            rt::Call::new(&self.handle, &op::UPDATE_CONTINUOUS_BACKUPS),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates the status for contributor insights for a specific table or index. CloudWatch Contributor Insights for DynamoDB graphs display the partition key and (if applicable) sort key of frequently accessed items and frequently throttled items in plaintext. If you require the use of Amazon Web Services Key Management Service (KMS) to encrypt this table’s partition key and sort key data with an Amazon Web Services managed key or customer managed key, you should not enable CloudWatch Contributor Insights for DynamoDB for this table. Returns [`UpdateContributorInsights`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_contributor_insights(&self) -> UpdateContributorInsights {
-        UpdateContributorInsights(
-            rt::Call::new(&self.handle, &op::UPDATE_CONTRIBUTOR_INSIGHTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Adds or removes replicas in the specified global table. The global table must already exist to be able to use this operation. Any replica to be added must be empty, have the same name as the global table, have the same key schema, have DynamoDB Streams enabled, and have the same provisioned and maximum write capacity units. Returns [`UpdateGlobalTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_global_table(&self) -> UpdateGlobalTable {
-        UpdateGlobalTable(rt::Call::new(&self.handle, &op::UPDATE_GLOBAL_TABLE))
+        rt::builder(&self.handle)
     }
     /// Updates settings for a global table. Returns [`UpdateGlobalTableSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_global_table_settings(&self) -> UpdateGlobalTableSettings {
-        UpdateGlobalTableSettings(
-            rt::Call::new(&self.handle, &op::UPDATE_GLOBAL_TABLE_SETTINGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Edits an existing item's attributes, or adds a new item to the table if it does not already exist. You can put, delete, or add attribute values. You can also perform a conditional update on an existing item (insert a new attribute name-value pair if it doesn't exist, or replace an existing name-value pair if it has certain expected attribute values). Returns [`UpdateItem`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_item(&self) -> UpdateItem {
-        UpdateItem(rt::Call::new(&self.handle, &op::UPDATE_ITEM))
+        rt::builder(&self.handle)
     }
     /// The command to update the Kinesis stream destination. Returns [`UpdateKinesisStreamingDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_kinesis_streaming_destination(
         &self,
     ) -> UpdateKinesisStreamingDestination {
-        UpdateKinesisStreamingDestination(
-            rt::Call::new(&self.handle, &op::UPDATE_KINESIS_STREAMING_DESTINATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the provisioned throughput settings, global secondary indexes, DynamoDB Streams settings, or global table replica settings for a given table. Returns [`UpdateTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_table(&self) -> UpdateTable {
-        UpdateTable(rt::Call::new(&self.handle, &op::UPDATE_TABLE))
+        rt::builder(&self.handle)
     }
     /// Updates auto scaling settings on your global tables at once. Returns [`UpdateTableReplicaAutoScaling`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_table_replica_auto_scaling(&self) -> UpdateTableReplicaAutoScaling {
-        UpdateTableReplicaAutoScaling(
-            rt::Call::new(&self.handle, &op::UPDATE_TABLE_REPLICA_AUTO_SCALING),
-        )
+        rt::builder(&self.handle)
     }
     /// The `UpdateTimeToLive` method enables or disables Time to Live (TTL) for the specified table. A successful `UpdateTimeToLive` call returns the current `TimeToLiveSpecification`. It can take up to one hour for the change to fully process. Any additional `UpdateTimeToLive` calls for the same table during this one hour duration result in a `ValidationException`. Returns [`UpdateTimeToLive`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_time_to_live(&self) -> UpdateTimeToLive {
-        UpdateTimeToLive(rt::Call::new(&self.handle, &op::UPDATE_TIME_TO_LIVE))
+        rt::builder(&self.handle)
     }
 }
 /// The `UntagResource` operation.

@@ -8,128 +8,96 @@ impl super::Client {
     /// Accepts an Elastic IP address transfer. For more information, see [Accept a transferred Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#using-instance-addressing-eips-transfer-accept) in the *Amazon VPC User Guide*. Returns [`AcceptAddressTransfer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_address_transfer(&self) -> AcceptAddressTransfer {
-        AcceptAddressTransfer(rt::Call::new(&self.handle, &op::ACCEPT_ADDRESS_TRANSFER))
+        rt::builder(&self.handle)
     }
     /// Accepts a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html). Returns [`AcceptCapacityReservationBillingOwnership`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_capacity_reservation_billing_ownership(
         &self,
     ) -> AcceptCapacityReservationBillingOwnership {
-        AcceptCapacityReservationBillingOwnership(
-            rt::Call::new(
-                &self.handle,
-                &op::ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Accepts the Convertible Reserved Instance exchange quote described in the GetReservedInstancesExchangeQuote call. Returns [`AcceptReservedInstancesExchangeQuote`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_reserved_instances_exchange_quote(
         &self,
     ) -> AcceptReservedInstancesExchangeQuote {
-        AcceptReservedInstancesExchangeQuote(
-            rt::Call::new(&self.handle, &op::ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE),
-        )
+        rt::builder(&self.handle)
     }
     /// Accepts a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner must accept the attachment request before the Client VPN endpoint can route traffic through the Transit Gateway. Returns [`AcceptTransitGatewayClientVpnAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_transit_gateway_client_vpn_attachment(
         &self,
     ) -> AcceptTransitGatewayClientVpnAttachment {
-        AcceptTransitGatewayClientVpnAttachment(
-            rt::Call::new(
-                &self.handle,
-                &op::ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Accepts a request to associate subnets with a transit gateway multicast domain. Returns [`AcceptTransitGatewayMulticastDomainAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_transit_gateway_multicast_domain_associations(
         &self,
     ) -> AcceptTransitGatewayMulticastDomainAssociations {
-        AcceptTransitGatewayMulticastDomainAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Accepts a transit gateway peering attachment request. The peering attachment must be in the `pendingAcceptance` state. Returns [`AcceptTransitGatewayPeeringAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_transit_gateway_peering_attachment(
         &self,
     ) -> AcceptTransitGatewayPeeringAttachment {
-        AcceptTransitGatewayPeeringAttachment(
-            rt::Call::new(&self.handle, &op::ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
-        )
+        rt::builder(&self.handle)
     }
     /// Accepts a request to attach a VPC to a transit gateway. Returns [`AcceptTransitGatewayVpcAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_transit_gateway_vpc_attachment(
         &self,
     ) -> AcceptTransitGatewayVpcAttachment {
-        AcceptTransitGatewayVpcAttachment(
-            rt::Call::new(&self.handle, &op::ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT),
-        )
+        rt::builder(&self.handle)
     }
     /// Accepts connection requests to your VPC endpoint service. Returns [`AcceptVpcEndpointConnections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_vpc_endpoint_connections(&self) -> AcceptVpcEndpointConnections {
-        AcceptVpcEndpointConnections(
-            rt::Call::new(&self.handle, &op::ACCEPT_VPC_ENDPOINT_CONNECTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Accept a VPC peering connection request. To accept a request, the VPC peering connection must be in the `pending-acceptance` state, and you must be the owner of the peer VPC. Use DescribeVpcPeeringConnections to view your outstanding VPC peering connection requests. Returns [`AcceptVpcPeeringConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_vpc_peering_connection(&self) -> AcceptVpcPeeringConnection {
-        AcceptVpcPeeringConnection(
-            rt::Call::new(&self.handle, &op::ACCEPT_VPC_PEERING_CONNECTION),
-        )
+        rt::builder(&self.handle)
     }
     /// Advertises an IPv4 or IPv6 address range that is provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP). Returns [`AdvertiseByoipCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn advertise_byoip_cidr(&self) -> AdvertiseByoipCidr {
-        AdvertiseByoipCidr(rt::Call::new(&self.handle, &op::ADVERTISE_BYOIP_CIDR))
+        rt::builder(&self.handle)
     }
     /// Allocates an Elastic IP address to your Amazon Web Services account. After you allocate the Elastic IP address you can associate it with an instance or network interface. After you release an Elastic IP address, it is released to the IP address pool and can be allocated to a different Amazon Web Services account. Returns [`AllocateAddress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn allocate_address(&self) -> AllocateAddress {
-        AllocateAddress(rt::Call::new(&self.handle, &op::ALLOCATE_ADDRESS))
+        rt::builder(&self.handle)
     }
     /// Allocates a Dedicated Host to your account. At a minimum, specify the supported instance type or instance family, the Availability Zone in which to allocate the host, and the number of hosts to allocate. Returns [`AllocateHosts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn allocate_hosts(&self) -> AllocateHosts {
-        AllocateHosts(rt::Call::new(&self.handle, &op::ALLOCATE_HOSTS))
+        rt::builder(&self.handle)
     }
     /// Allocate a CIDR from an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. Returns [`AllocateIpamPoolCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn allocate_ipam_pool_cidr(&self) -> AllocateIpamPoolCidr {
-        AllocateIpamPoolCidr(rt::Call::new(&self.handle, &op::ALLOCATE_IPAM_POOL_CIDR))
+        rt::builder(&self.handle)
     }
     /// Applies a security group to the association between the target network and the Client VPN endpoint. This action replaces the existing security groups with the specified security groups. Returns [`ApplySecurityGroupsToClientVpnTargetNetwork`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn apply_security_groups_to_client_vpn_target_network(
         &self,
     ) -> ApplySecurityGroupsToClientVpnTargetNetwork {
-        ApplySecurityGroupsToClientVpnTargetNetwork(
-            rt::Call::new(
-                &self.handle,
-                &op::APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Assigns the specified IPv6 addresses to the specified network interface. You can specify specific IPv6 addresses, or you can specify the number of IPv6 addresses to be automatically assigned from the subnet's IPv6 CIDR block range. You can assign as many IPv6 addresses to a network interface as you can assign private IPv4 addresses, and the limit varies by instance type. Returns [`AssignIpv6Addresses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn assign_ipv6_addresses(&self) -> AssignIpv6Addresses {
-        AssignIpv6Addresses(rt::Call::new(&self.handle, &op::ASSIGN_IPV6_ADDRESSES))
+        rt::builder(&self.handle)
     }
     /// Assigns the specified secondary private IP addresses to the specified network interface. Returns [`AssignPrivateIpAddresses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn assign_private_ip_addresses(&self) -> AssignPrivateIpAddresses {
-        AssignPrivateIpAddresses(
-            rt::Call::new(&self.handle, &op::ASSIGN_PRIVATE_IP_ADDRESSES),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `AcceptAddressTransfer` operation.
@@ -592,116 +560,90 @@ impl super::Client {
     /// Assigns private IPv4 addresses to a private NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*. Returns [`AssignPrivateNatGatewayAddress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn assign_private_nat_gateway_address(&self) -> AssignPrivateNatGatewayAddress {
-        AssignPrivateNatGatewayAddress(
-            rt::Call::new(&self.handle, &op::ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS),
-        )
+        rt::builder(&self.handle)
     }
     /// Associates an Elastic IP address, or carrier IP address (for instances that are in subnets in Wavelength Zones) with an instance or a network interface. Before you can use an Elastic IP address, you must allocate it to your account. Returns [`AssociateAddress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_address(&self) -> AssociateAddress {
-        AssociateAddress(rt::Call::new(&self.handle, &op::ASSOCIATE_ADDRESS))
+        rt::builder(&self.handle)
     }
     /// Associates an application status check with instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). Once you create an association, health monitoring automatically begins for the specified instances or for instances that match the specified tags. The following rules apply: Returns [`AssociateApplicationStatusCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_application_status_check(&self) -> AssociateApplicationStatusCheck {
-        AssociateApplicationStatusCheck(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_APPLICATION_STATUS_CHECK),
-        )
+        rt::builder(&self.handle)
     }
     /// Initiates a request to assign billing of the unused capacity of a shared Capacity Reservation to a consumer account that is consolidated under the same Amazon Web Services organizations payer account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html). Returns [`AssociateCapacityReservationBillingOwner`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_capacity_reservation_billing_owner(
         &self,
     ) -> AssociateCapacityReservationBillingOwner {
-        AssociateCapacityReservationBillingOwner(
-            rt::Call::new(
-                &self.handle,
-                &op::ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Associates a target network with a Client VPN endpoint. A target network is a subnet in a VPC. You can associate multiple subnets from the same VPC with a Client VPN endpoint. You can associate only one subnet in each Availability Zone. We recommend that you associate at least two subnets to provide Availability Zone redundancy. Returns [`AssociateClientVpnTargetNetwork`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_client_vpn_target_network(
         &self,
     ) -> AssociateClientVpnTargetNetwork {
-        AssociateClientVpnTargetNetwork(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_CLIENT_VPN_TARGET_NETWORK),
-        )
+        rt::builder(&self.handle)
     }
     /// Associates a set of DHCP options (that you've previously created) with the specified VPC, or associates no DHCP options with the VPC. Returns [`AssociateDhcpOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_dhcp_options(&self) -> AssociateDhcpOptions {
-        AssociateDhcpOptions(rt::Call::new(&self.handle, &op::ASSOCIATE_DHCP_OPTIONS))
+        rt::builder(&self.handle)
     }
     /// Associates an Identity and Access Management (IAM) role with an Certificate Manager (ACM) certificate. This enables the certificate to be used by the ACM for Nitro Enclaves application inside an enclave. For more information, see [Certificate Manager for Nitro Enclaves](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html) in the *Amazon Web Services Nitro Enclaves User Guide*. Returns [`AssociateEnclaveCertificateIamRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_enclave_certificate_iam_role(
         &self,
     ) -> AssociateEnclaveCertificateIamRole {
-        AssociateEnclaveCertificateIamRole(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE),
-        )
+        rt::builder(&self.handle)
     }
     /// Associates an IAM instance profile with a running or stopped instance. You cannot associate more than one IAM instance profile with an instance. Returns [`AssociateIamInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_iam_instance_profile(&self) -> AssociateIamInstanceProfile {
-        AssociateIamInstanceProfile(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_IAM_INSTANCE_PROFILE),
-        )
+        rt::builder(&self.handle)
     }
     /// Associates one or more targets with an event window. Only one type of target (instance IDs, Dedicated Host IDs, or tags) can be specified with an event window. Returns [`AssociateInstanceEventWindow`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_instance_event_window(&self) -> AssociateInstanceEventWindow {
-        AssociateInstanceEventWindow(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_INSTANCE_EVENT_WINDOW),
-        )
+        rt::builder(&self.handle)
     }
     /// Associates your Autonomous System Number (ASN) with a BYOIP CIDR that you own in the same Amazon Web Services Region. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*. Returns [`AssociateIpamByoasn`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_ipam_byoasn(&self) -> AssociateIpamByoasn {
-        AssociateIpamByoasn(rt::Call::new(&self.handle, &op::ASSOCIATE_IPAM_BYOASN))
+        rt::builder(&self.handle)
     }
     /// Associates an IPAM resource discovery with an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`AssociateIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_ipam_resource_discovery(&self) -> AssociateIpamResourceDiscovery {
-        AssociateIpamResourceDiscovery(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_IPAM_RESOURCE_DISCOVERY),
-        )
+        rt::builder(&self.handle)
     }
     /// Associates an additional KMS key with an encrypted Amazon EBS snapshot. With the associated key, you have a second, independent way to access the snapshot's data, in addition to the key the snapshot is already encrypted under. Associating a key doesn't re-encrypt the snapshot or grant access to its original key. Returns [`AssociateKmsKeyId`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_kms_key_id(&self) -> AssociateKmsKeyId {
-        AssociateKmsKeyId(rt::Call::new(&self.handle, &op::ASSOCIATE_KMS_KEY_ID))
+        rt::builder(&self.handle)
     }
     /// Associates Elastic IP addresses (EIPs) and private IPv4 addresses with a public NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*. Returns [`AssociateNatGatewayAddress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_nat_gateway_address(&self) -> AssociateNatGatewayAddress {
-        AssociateNatGatewayAddress(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_NAT_GATEWAY_ADDRESS),
-        )
+        rt::builder(&self.handle)
     }
     /// Associates a flex cost allocation policy with one or more network resources. You can associate the policy directly with specific resources by resource ID, or you can associate it with a scope of resources in an account, Amazon VPC, or subnet. Returns [`AssociateNetworkingFlexCostAllocationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_networking_flex_cost_allocation_policy(
         &self,
     ) -> AssociateNetworkingFlexCostAllocationPolicy {
-        AssociateNetworkingFlexCostAllocationPolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Associates a route server with a VPC to enable dynamic route updates. Returns [`AssociateRouteServer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_route_server(&self) -> AssociateRouteServer {
-        AssociateRouteServer(rt::Call::new(&self.handle, &op::ASSOCIATE_ROUTE_SERVER))
+        rt::builder(&self.handle)
     }
     /// Associates a subnet in your VPC or an internet gateway or virtual private gateway attached to your VPC with a route table in your VPC. This association causes traffic from the subnet or gateway to be routed according to the routes in the route table. The action returns an association ID, which you need in order to disassociate the route table later. A route table can be associated with multiple subnets. Returns [`AssociateRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_route_table(&self) -> AssociateRouteTable {
-        AssociateRouteTable(rt::Call::new(&self.handle, &op::ASSOCIATE_ROUTE_TABLE))
+        rt::builder(&self.handle)
     }
 }
 /// The `AssignPrivateNatGatewayAddress` operation.
@@ -1144,110 +1086,90 @@ impl super::Client {
     /// Associates a security group with another VPC in the same Region. This enables you to use the same security group with network interfaces and instances in the specified VPC. Returns [`AssociateSecurityGroupVpc`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_security_group_vpc(&self) -> AssociateSecurityGroupVpc {
-        AssociateSecurityGroupVpc(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_SECURITY_GROUP_VPC),
-        )
+        rt::builder(&self.handle)
     }
     /// Associates a CIDR block with your subnet. You can only associate a single IPv6 CIDR block with your subnet. Returns [`AssociateSubnetCidrBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_subnet_cidr_block(&self) -> AssociateSubnetCidrBlock {
-        AssociateSubnetCidrBlock(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_SUBNET_CIDR_BLOCK),
-        )
+        rt::builder(&self.handle)
     }
     /// Associates the specified subnets and transit gateway attachments with the specified transit gateway multicast domain. Returns [`AssociateTransitGatewayMulticastDomain`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_transit_gateway_multicast_domain(
         &self,
     ) -> AssociateTransitGatewayMulticastDomain {
-        AssociateTransitGatewayMulticastDomain(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN),
-        )
+        rt::builder(&self.handle)
     }
     /// Associates the specified transit gateway attachment with a transit gateway policy table. Returns [`AssociateTransitGatewayPolicyTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_transit_gateway_policy_table(
         &self,
     ) -> AssociateTransitGatewayPolicyTable {
-        AssociateTransitGatewayPolicyTable(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE),
-        )
+        rt::builder(&self.handle)
     }
     /// Associates the specified attachment with the specified transit gateway route table. You can associate only one route table with an attachment. Returns [`AssociateTransitGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_transit_gateway_route_table(
         &self,
     ) -> AssociateTransitGatewayRouteTable {
-        AssociateTransitGatewayRouteTable(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE),
-        )
+        rt::builder(&self.handle)
     }
     /// Associates a branch network interface with a trunk network interface. Returns [`AssociateTrunkInterface`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_trunk_interface(&self) -> AssociateTrunkInterface {
-        AssociateTrunkInterface(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_TRUNK_INTERFACE),
-        )
+        rt::builder(&self.handle)
     }
     /// Associates a CIDR block with your VPC. You can associate a secondary IPv4 CIDR block, an Amazon-provided IPv6 CIDR block, or an IPv6 CIDR block from an IPv6 address pool that you provisioned through bring your own IP addresses ([BYOIP](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html)). Returns [`AssociateVpcCidrBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_vpc_cidr_block(&self) -> AssociateVpcCidrBlock {
-        AssociateVpcCidrBlock(rt::Call::new(&self.handle, &op::ASSOCIATE_VPC_CIDR_BLOCK))
+        rt::builder(&self.handle)
     }
     /// **Note:** This action is deprecated. Returns [`AttachClassicLinkVpc`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn attach_classic_link_vpc(&self) -> AttachClassicLinkVpc {
-        AttachClassicLinkVpc(rt::Call::new(&self.handle, &op::ATTACH_CLASSIC_LINK_VPC))
+        rt::builder(&self.handle)
     }
     /// Attaches a watermark to a non-public AMI. The watermark is a structured identifier that automatically propagates to all derivative images created through [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html), and [CopyImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html). Returns [`AttachImageWatermark`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn attach_image_watermark(&self) -> AttachImageWatermark {
-        AttachImageWatermark(rt::Call::new(&self.handle, &op::ATTACH_IMAGE_WATERMARK))
+        rt::builder(&self.handle)
     }
     /// Attaches an internet gateway or a virtual private gateway to a VPC, enabling connectivity between the internet and the VPC. For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*. Returns [`AttachInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn attach_internet_gateway(&self) -> AttachInternetGateway {
-        AttachInternetGateway(rt::Call::new(&self.handle, &op::ATTACH_INTERNET_GATEWAY))
+        rt::builder(&self.handle)
     }
     /// Attaches a network interface to an instance. Returns [`AttachNetworkInterface`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn attach_network_interface(&self) -> AttachNetworkInterface {
-        AttachNetworkInterface(
-            rt::Call::new(&self.handle, &op::ATTACH_NETWORK_INTERFACE),
-        )
+        rt::builder(&self.handle)
     }
     /// Attaches the specified Amazon Web Services Verified Access trust provider to the specified Amazon Web Services Verified Access instance. Returns [`AttachVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn attach_verified_access_trust_provider(
         &self,
     ) -> AttachVerifiedAccessTrustProvider {
-        AttachVerifiedAccessTrustProvider(
-            rt::Call::new(&self.handle, &op::ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
     /// Attaches an Amazon EBS volume to a `running` or `stopped` instance, and exposes it to the instance with the specified device name. Returns [`AttachVolume`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn attach_volume(&self) -> AttachVolume {
-        AttachVolume(rt::Call::new(&self.handle, &op::ATTACH_VOLUME))
+        rt::builder(&self.handle)
     }
     /// Attaches an available virtual private gateway to a VPC. You can attach one virtual private gateway to one VPC at a time. Returns [`AttachVpnGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn attach_vpn_gateway(&self) -> AttachVpnGateway {
-        AttachVpnGateway(rt::Call::new(&self.handle, &op::ATTACH_VPN_GATEWAY))
+        rt::builder(&self.handle)
     }
     /// Adds an ingress authorization rule to a Client VPN endpoint. Ingress authorization rules act as firewall rules that grant access to networks. You must configure ingress authorization rules to enable clients to access resources in Amazon Web Services or on-premises networks. Returns [`AuthorizeClientVpnIngress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn authorize_client_vpn_ingress(&self) -> AuthorizeClientVpnIngress {
-        AuthorizeClientVpnIngress(
-            rt::Call::new(&self.handle, &op::AUTHORIZE_CLIENT_VPN_INGRESS),
-        )
+        rt::builder(&self.handle)
     }
     /// Adds the specified outbound (egress) rules to a security group. Returns [`AuthorizeSecurityGroupEgress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn authorize_security_group_egress(&self) -> AuthorizeSecurityGroupEgress {
-        AuthorizeSecurityGroupEgress(
-            rt::Call::new(&self.handle, &op::AUTHORIZE_SECURITY_GROUP_EGRESS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `AssociateSecurityGroupVpc` operation.
@@ -1682,9 +1604,7 @@ impl super::Client {
     /// Adds the specified inbound (ingress) rules to a security group. Returns [`AuthorizeSecurityGroupIngress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn authorize_security_group_ingress(&self) -> AuthorizeSecurityGroupIngress {
-        AuthorizeSecurityGroupIngress(
-            rt::Call::new(&self.handle, &op::AUTHORIZE_SECURITY_GROUP_INGRESS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `AuthorizeSecurityGroupIngress` operation.

@@ -10,17 +10,12 @@ impl super::Client {
     pub fn batch_modify_ipam_routing_policy_registrations(
         &self,
     ) -> BatchModifyIpamRoutingPolicyRegistrations {
-        BatchModifyIpamRoutingPolicyRegistrations(
-            rt::Call::new(
-                &self.handle,
-                &op::BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Bundles an Amazon instance store-backed Windows instance. Returns [`BundleInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn bundle_instance(&self) -> BundleInstance {
-        BundleInstance(rt::Call::new(&self.handle, &op::BUNDLE_INSTANCE))
+        rt::builder(&self.handle)
     }
 }
 /// The `BatchModifyIpamRoutingPolicyRegistrations` operation.

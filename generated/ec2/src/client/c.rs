@@ -8,98 +8,82 @@ impl super::Client {
     /// Cancels a bundling operation for an instance store-backed Windows instance. Returns [`CancelBundleTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_bundle_task(&self) -> CancelBundleTask {
-        CancelBundleTask(rt::Call::new(&self.handle, &op::CANCEL_BUNDLE_TASK))
+        rt::builder(&self.handle)
     }
     /// Cancels the specified Capacity Reservation, releases the reserved capacity, and changes the Capacity Reservation's state to `cancelled`. Returns [`CancelCapacityReservation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_capacity_reservation(&self) -> CancelCapacityReservation {
-        CancelCapacityReservation(
-            rt::Call::new(&self.handle, &op::CANCEL_CAPACITY_RESERVATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Cancels one or more Capacity Reservation Fleets. When you cancel a Capacity Reservation Fleet, the following happens: Returns [`CancelCapacityReservationFleets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_capacity_reservation_fleets(&self) -> CancelCapacityReservationFleets {
-        CancelCapacityReservationFleets(
-            rt::Call::new(&self.handle, &op::CANCEL_CAPACITY_RESERVATION_FLEETS),
-        )
+        rt::builder(&self.handle)
     }
     /// Cancels an active conversion task. The task can be the import of an instance or volume. The action removes all artifacts of the conversion, including a partially uploaded volume or instance. If the conversion is complete or is in the process of transferring the final disk image, the command fails and returns an exception. Returns [`CancelConversionTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_conversion_task(&self) -> CancelConversionTask {
-        CancelConversionTask(rt::Call::new(&self.handle, &op::CANCEL_CONVERSION_TASK))
+        rt::builder(&self.handle)
     }
     /// Cancels the generation of an account status report. Returns [`CancelDeclarativePoliciesReport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_declarative_policies_report(&self) -> CancelDeclarativePoliciesReport {
-        CancelDeclarativePoliciesReport(
-            rt::Call::new(&self.handle, &op::CANCEL_DECLARATIVE_POLICIES_REPORT),
-        )
+        rt::builder(&self.handle)
     }
     /// Cancels an active export task. The request removes all artifacts of the export, including any partially-created Amazon S3 objects. If the export task is complete or is in the process of transferring the final disk image, the command fails and returns an error. Returns [`CancelExportTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_export_task(&self) -> CancelExportTask {
-        CancelExportTask(rt::Call::new(&self.handle, &op::CANCEL_EXPORT_TASK))
+        rt::builder(&self.handle)
     }
     /// Removes your Amazon Web Services account from the launch permissions for the specified AMI. For more information, see [Cancel having an AMI shared with your Amazon Web Services account](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cancel-sharing-an-AMI.html) in the *Amazon EC2 User Guide*. Returns [`CancelImageLaunchPermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_image_launch_permission(&self) -> CancelImageLaunchPermission {
-        CancelImageLaunchPermission(
-            rt::Call::new(&self.handle, &op::CANCEL_IMAGE_LAUNCH_PERMISSION),
-        )
+        rt::builder(&self.handle)
     }
     /// Cancels an in-process import virtual machine or import snapshot task. Returns [`CancelImportTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_import_task(&self) -> CancelImportTask {
-        CancelImportTask(rt::Call::new(&self.handle, &op::CANCEL_IMPORT_TASK))
+        rt::builder(&self.handle)
     }
     /// Cancels the specified Reserved Instance listing in the Reserved Instance Marketplace. Returns [`CancelReservedInstancesListing`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_reserved_instances_listing(&self) -> CancelReservedInstancesListing {
-        CancelReservedInstancesListing(
-            rt::Call::new(&self.handle, &op::CANCEL_RESERVED_INSTANCES_LISTING),
-        )
+        rt::builder(&self.handle)
     }
     /// Cancels the specified Spot Fleet requests. Returns [`CancelSpotFleetRequests`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_spot_fleet_requests(&self) -> CancelSpotFleetRequests {
-        CancelSpotFleetRequests(
-            rt::Call::new(&self.handle, &op::CANCEL_SPOT_FLEET_REQUESTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Cancels one or more Spot Instance requests. Returns [`CancelSpotInstanceRequests`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_spot_instance_requests(&self) -> CancelSpotInstanceRequests {
-        CancelSpotInstanceRequests(
-            rt::Call::new(&self.handle, &op::CANCEL_SPOT_INSTANCE_REQUESTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Determines whether a product code is associated with an instance. This action can only be used by the owner of the product code. It is useful when a product code owner must verify whether another user's instance is eligible for support. Returns [`ConfirmProductInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn confirm_product_instance(&self) -> ConfirmProductInstance {
-        ConfirmProductInstance(
-            rt::Call::new(&self.handle, &op::CONFIRM_PRODUCT_INSTANCE),
-        )
+        rt::builder(&self.handle)
     }
     /// Copies the specified Amazon FPGA Image (AFI) to the current Region. Returns [`CopyFpgaImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn copy_fpga_image(&self) -> CopyFpgaImage {
-        CopyFpgaImage(rt::Call::new(&self.handle, &op::COPY_FPGA_IMAGE))
+        rt::builder(&self.handle)
     }
     /// Initiates an AMI copy operation. You must specify the source AMI ID and both the source and destination locations. The copy operation must be initiated in the destination Region. Returns [`CopyImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn copy_image(&self) -> CopyImage {
-        CopyImage(rt::Call::new(&self.handle, &op::COPY_IMAGE))
+        rt::builder(&self.handle)
     }
     /// Creates an exact copy of an Amazon EBS snapshot. Returns [`CopySnapshot`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn copy_snapshot(&self) -> CopySnapshot {
-        CopySnapshot(rt::Call::new(&self.handle, &op::COPY_SNAPSHOT))
+        rt::builder(&self.handle)
     }
     /// Creates a crash-consistent, point-in-time copy of an existing Amazon EBS volume within the same Availability Zone. The volume copy can be attached to an Amazon EC2 instance once it reaches the `available` state. For more information, see [Copy an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copying-volume.html). Returns [`CopyVolumes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn copy_volumes(&self) -> CopyVolumes {
-        CopyVolumes(rt::Call::new(&self.handle, &op::COPY_VOLUMES))
+        rt::builder(&self.handle)
     }
 }
 /// The `CancelBundleTask` operation.
@@ -524,116 +508,92 @@ impl super::Client {
     /// Creates an application status check for monitoring the health of applications running on your instances. You can configure the protocol, port, path, and thresholds for the health check. The following rules apply: Returns [`CreateApplicationStatusCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_application_status_check(&self) -> CreateApplicationStatusCheck {
-        CreateApplicationStatusCheck(
-            rt::Call::new(&self.handle, &op::CREATE_APPLICATION_STATUS_CHECK),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a new data export configuration for EC2 Capacity Manager. This allows you to automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization. Returns [`CreateCapacityManagerDataExport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_capacity_manager_data_export(
         &self,
     ) -> CreateCapacityManagerDataExport {
-        CreateCapacityManagerDataExport(
-            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_MANAGER_DATA_EXPORT),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a new Capacity Reservation with the specified attributes. Capacity Reservations enable you to reserve capacity for your Amazon EC2 instances in a specific Availability Zone for any duration. Returns [`CreateCapacityReservation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_capacity_reservation(&self) -> CreateCapacityReservation {
-        CreateCapacityReservation(
-            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_RESERVATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Create a new Capacity Reservation by splitting the capacity of the source Capacity Reservation. The new Capacity Reservation will have the same attributes as the source Capacity Reservation except for tags. The source Capacity Reservation must be `active` and owned by your Amazon Web Services account. Returns [`CreateCapacityReservationBySplitting`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_capacity_reservation_by_splitting(
         &self,
     ) -> CreateCapacityReservationBySplitting {
-        CreateCapacityReservationBySplitting(
-            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_RESERVATION_BY_SPLITTING),
-        )
+        rt::builder(&self.handle)
     }
     /// Generates a cancellation quote for a future-dated Capacity Reservation that is within its commitment duration. The quote includes the cancellation terms and a quote ID that you can pass to the `CancelCapacityReservation` action. Cancellation quotes are valid for 24 hours. Returns [`CreateCapacityReservationCancellationQuote`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_capacity_reservation_cancellation_quote(
         &self,
     ) -> CreateCapacityReservationCancellationQuote {
-        CreateCapacityReservationCancellationQuote(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Generates a quote for changing the start date of a future-dated Capacity Reservation that has not yet been delivered. The quote includes the new start date, the resulting commitment end date, and a quote ID. Pass the quote ID to `ModifyCapacityReservation` to apply the change. Returns [`CreateCapacityReservationDateChangeQuote`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_capacity_reservation_date_change_quote(
         &self,
     ) -> CreateCapacityReservationDateChangeQuote {
-        CreateCapacityReservationDateChangeQuote(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a Capacity Reservation Fleet. For more information, see [Create a Capacity Reservation Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-cr-fleets.html#create-crfleet) in the *Amazon EC2 User Guide*. Returns [`CreateCapacityReservationFleet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_capacity_reservation_fleet(&self) -> CreateCapacityReservationFleet {
-        CreateCapacityReservationFleet(
-            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_RESERVATION_FLEET),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a carrier gateway. For more information about carrier gateways, see [Carrier gateways](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#wavelength-carrier-gateway) in the *Amazon Web Services Wavelength Developer Guide*. Returns [`CreateCarrierGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_carrier_gateway(&self) -> CreateCarrierGateway {
-        CreateCarrierGateway(rt::Call::new(&self.handle, &op::CREATE_CARRIER_GATEWAY))
+        rt::builder(&self.handle)
     }
     /// Creates a Client VPN endpoint. A Client VPN endpoint is the resource you create and configure to enable and manage client VPN sessions. It is the destination endpoint at which all client VPN sessions are terminated. Returns [`CreateClientVpnEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_client_vpn_endpoint(&self) -> CreateClientVpnEndpoint {
-        CreateClientVpnEndpoint(
-            rt::Call::new(&self.handle, &op::CREATE_CLIENT_VPN_ENDPOINT),
-        )
+        rt::builder(&self.handle)
     }
     /// Adds a route to a network to a Client VPN endpoint. Each Client VPN endpoint has a route table that describes the available destination network routes. Each route in the route table specifies the path for traﬃc to speciﬁc resources or networks. Returns [`CreateClientVpnRoute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_client_vpn_route(&self) -> CreateClientVpnRoute {
-        CreateClientVpnRoute(rt::Call::new(&self.handle, &op::CREATE_CLIENT_VPN_ROUTE))
+        rt::builder(&self.handle)
     }
     /// Creates a range of customer-owned IP addresses. Returns [`CreateCoipCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_coip_cidr(&self) -> CreateCoipCidr {
-        CreateCoipCidr(rt::Call::new(&self.handle, &op::CREATE_COIP_CIDR))
+        rt::builder(&self.handle)
     }
     /// Creates a pool of customer-owned IP (CoIP) addresses. Returns [`CreateCoipPool`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_coip_pool(&self) -> CreateCoipPool {
-        CreateCoipPool(rt::Call::new(&self.handle, &op::CREATE_COIP_POOL))
+        rt::builder(&self.handle)
     }
     /// Provides information to Amazon Web Services about your customer gateway device. The customer gateway device is the appliance at your end of the VPN connection. You must provide the IP address of the customer gateway device’s external interface. The IP address must be static and can be behind a device performing network address translation (NAT). Returns [`CreateCustomerGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_customer_gateway(&self) -> CreateCustomerGateway {
-        CreateCustomerGateway(rt::Call::new(&self.handle, &op::CREATE_CUSTOMER_GATEWAY))
+        rt::builder(&self.handle)
     }
     /// Creates a default subnet with a size `/20` IPv4 CIDR block in the specified Availability Zone in your default VPC. You can have only one default subnet per Availability Zone. For more information, see [Create a default subnet](https://docs.aws.amazon.com/vpc/latest/userguide/work-with-default-vpc.html#create-default-subnet) in the *Amazon VPC User Guide*. Returns [`CreateDefaultSubnet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_default_subnet(&self) -> CreateDefaultSubnet {
-        CreateDefaultSubnet(rt::Call::new(&self.handle, &op::CREATE_DEFAULT_SUBNET))
+        rt::builder(&self.handle)
     }
     /// Creates a default VPC with a size `/16` IPv4 CIDR block and a default subnet in each Availability Zone. For more information about the components of a default VPC, see [Default VPCs](https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html) in the *Amazon VPC User Guide*. You cannot specify the components of the default VPC yourself. Returns [`CreateDefaultVpc`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_default_vpc(&self) -> CreateDefaultVpc {
-        CreateDefaultVpc(rt::Call::new(&self.handle, &op::CREATE_DEFAULT_VPC))
+        rt::builder(&self.handle)
     }
     /// Delegates ownership of the Amazon EBS root volume for an Apple silicon Mac instance to an administrative user. Returns [`CreateDelegateMacVolumeOwnershipTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_delegate_mac_volume_ownership_task(
         &self,
     ) -> CreateDelegateMacVolumeOwnershipTask {
-        CreateDelegateMacVolumeOwnershipTask(
-            rt::Call::new(&self.handle, &op::CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `CreateApplicationStatusCheck` operation.
@@ -1200,112 +1160,90 @@ impl super::Client {
     /// Creates a custom set of DHCP options. After you create a DHCP option set, you associate it with a VPC. After you associate a DHCP option set with a VPC, all existing and newly launched instances in the VPC use this set of DHCP options. Returns [`CreateDhcpOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_dhcp_options(&self) -> CreateDhcpOptions {
-        CreateDhcpOptions(rt::Call::new(&self.handle, &op::CREATE_DHCP_OPTIONS))
+        rt::builder(&self.handle)
     }
     /// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance. Returns [`CreateEgressOnlyInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_egress_only_internet_gateway(
         &self,
     ) -> CreateEgressOnlyInternetGateway {
-        CreateEgressOnlyInternetGateway(
-            rt::Call::new(&self.handle, &op::CREATE_EGRESS_ONLY_INTERNET_GATEWAY),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates an EC2 Fleet that contains the configuration information for On-Demand Instances and Spot Instances. Instances are launched immediately if there is available capacity. Returns [`CreateFleet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_fleet(&self) -> CreateFleet {
-        CreateFleet(rt::Call::new(&self.handle, &op::CREATE_FLEET))
+        rt::builder(&self.handle)
     }
     /// Creates one or more flow logs to capture information about IP traffic for a specific network interface, subnet, or VPC. Returns [`CreateFlowLogs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_flow_logs(&self) -> CreateFlowLogs {
-        CreateFlowLogs(rt::Call::new(&self.handle, &op::CREATE_FLOW_LOGS))
+        rt::builder(&self.handle)
     }
     /// Creates an Amazon FPGA Image (AFI) from the specified design checkpoint (DCP). Returns [`CreateFpgaImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_fpga_image(&self) -> CreateFpgaImage {
-        CreateFpgaImage(rt::Call::new(&self.handle, &op::CREATE_FPGA_IMAGE))
+        rt::builder(&self.handle)
     }
     /// Creates an Amazon EBS-backed AMI from an Amazon EBS-backed instance that is either running or stopped. Returns [`CreateImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_image(&self) -> CreateImage {
-        CreateImage(rt::Call::new(&self.handle, &op::CREATE_IMAGE))
+        rt::builder(&self.handle)
     }
     /// Creates a report that shows how your image is used across other Amazon Web Services accounts. The report provides visibility into which accounts are using the specified image, and how many resources (EC2 instances, EC2 launch templates, Image Builder image recipes, or Image Builder container recipes) are referencing it. Returns [`CreateImageUsageReport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_image_usage_report(&self) -> CreateImageUsageReport {
-        CreateImageUsageReport(
-            rt::Call::new(&self.handle, &op::CREATE_IMAGE_USAGE_REPORT),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates an EC2 Instance Connect Endpoint. Returns [`CreateInstanceConnectEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_instance_connect_endpoint(&self) -> CreateInstanceConnectEndpoint {
-        CreateInstanceConnectEndpoint(
-            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_CONNECT_ENDPOINT),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates an event window in which scheduled events for the associated Amazon EC2 instances can run. Returns [`CreateInstanceEventWindow`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_instance_event_window(&self) -> CreateInstanceEventWindow {
-        CreateInstanceEventWindow(
-            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_EVENT_WINDOW),
-        )
+        rt::builder(&self.handle)
     }
     /// Exports a running or stopped instance to an Amazon S3 bucket. Returns [`CreateInstanceExportTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_instance_export_task(&self) -> CreateInstanceExportTask {
-        CreateInstanceExportTask(
-            rt::Call::new(&self.handle, &op::CREATE_INSTANCE_EXPORT_TASK),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway. Returns [`CreateInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_internet_gateway(&self) -> CreateInternetGateway {
-        CreateInternetGateway(rt::Call::new(&self.handle, &op::CREATE_INTERNET_GATEWAY))
+        rt::builder(&self.handle)
     }
     /// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it. Returns [`CreateInterruptibleCapacityReservationAllocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_interruptible_capacity_reservation_allocation(
         &self,
     ) -> CreateInterruptibleCapacityReservationAllocation {
-        CreateInterruptibleCapacityReservationAllocation(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization. Returns [`CreateIpam`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_ipam(&self) -> CreateIpam {
-        CreateIpam(rt::Call::new(&self.handle, &op::CREATE_IPAM))
+        rt::builder(&self.handle)
     }
     /// Create a verification token. Returns [`CreateIpamExternalResourceVerificationToken`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_ipam_external_resource_verification_token(
         &self,
     ) -> CreateIpamExternalResourceVerificationToken {
-        CreateIpamExternalResourceVerificationToken(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature. Returns [`CreateIpamInternetRegistryAssociation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_ipam_internet_registry_association(
         &self,
     ) -> CreateIpamInternetRegistryAssociation {
-        CreateIpamInternetRegistryAssociation(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates an IPAM policy. Returns [`CreateIpamPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_ipam_policy(&self) -> CreateIpamPolicy {
-        CreateIpamPolicy(rt::Call::new(&self.handle, &op::CREATE_IPAM_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `CreateDhcpOptions` operation.
@@ -1853,4 +1791,657 @@ impl CreateIpamPolicy {
     );
     rt::setter!(into_opt CreateIpamPolicyRequest client_token(String));
     rt::setter!(into_req CreateIpamPolicyRequest ipam_id(String));
+}
+impl super::Client {
+    /// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each. Returns [`CreateIpamPool`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_pool(&self) -> CreateIpamPool {
+        rt::builder(&self.handle)
+    }
+    /// Creates an IPAM prefix list resolver. Returns [`CreateIpamPrefixListResolver`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_prefix_list_resolver(&self) -> CreateIpamPrefixListResolver {
+        rt::builder(&self.handle)
+    }
+    /// Creates an IPAM prefix list resolver target. Returns [`CreateIpamPrefixListResolverTarget`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_prefix_list_resolver_target(
+        &self,
+    ) -> CreateIpamPrefixListResolverTarget {
+        rt::builder(&self.handle)
+    }
+    /// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`CreateIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_resource_discovery(&self) -> CreateIpamResourceDiscovery {
+        rt::builder(&self.handle)
+    }
+    /// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs. Returns [`CreateIpamRoutingPolicyRegistration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_routing_policy_registration(
+        &self,
+    ) -> CreateIpamRoutingPolicyRegistration {
+        rt::builder(&self.handle)
+    }
+    /// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict. Returns [`CreateIpamScope`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_ipam_scope(&self) -> CreateIpamScope {
+        rt::builder(&self.handle)
+    }
+    /// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error. Returns [`CreateKeyPair`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_key_pair(&self) -> CreateKeyPair {
+        rt::builder(&self.handle)
+    }
+    /// Creates a launch template. Returns [`CreateLaunchTemplate`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_launch_template(&self) -> CreateLaunchTemplate {
+        rt::builder(&self.handle)
+    }
+    /// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed. Returns [`CreateLaunchTemplateVersion`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_launch_template_version(&self) -> CreateLaunchTemplateVersion {
+        rt::builder(&self.handle)
+    }
+    /// Creates a static route for the specified local gateway route table. You must specify one of the following targets: Returns [`CreateLocalGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_route(&self) -> CreateLocalGatewayRoute {
+        rt::builder(&self.handle)
+    }
+    /// Creates a local gateway route table. Returns [`CreateLocalGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_route_table(&self) -> CreateLocalGatewayRouteTable {
+        rt::builder(&self.handle)
+    }
+    /// Creates a local gateway route table virtual interface group association. Returns [`CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_route_table_virtual_interface_group_association(
+        &self,
+    ) -> CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+        rt::builder(&self.handle)
+    }
+    /// Associates the specified VPC with the specified local gateway route table. Returns [`CreateLocalGatewayRouteTableVpcAssociation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_route_table_vpc_association(
+        &self,
+    ) -> CreateLocalGatewayRouteTableVpcAssociation {
+        rt::builder(&self.handle)
+    }
+    /// Create a virtual interface for a local gateway. Returns [`CreateLocalGatewayVirtualInterface`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_virtual_interface(
+        &self,
+    ) -> CreateLocalGatewayVirtualInterface {
+        rt::builder(&self.handle)
+    }
+    /// Create a local gateway virtual interface group. Returns [`CreateLocalGatewayVirtualInterfaceGroup`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_local_gateway_virtual_interface_group(
+        &self,
+    ) -> CreateLocalGatewayVirtualInterfaceGroup {
+        rt::builder(&self.handle)
+    }
+    /// Creates a System Integrity Protection (SIP) modification task to configure the SIP settings for an x86 Mac instance or Apple silicon Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*. Returns [`CreateMacSystemIntegrityProtectionModificationTask`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_mac_system_integrity_protection_modification_task(
+        &self,
+    ) -> CreateMacSystemIntegrityProtectionModificationTask {
+        rt::builder(&self.handle)
+    }
+}
+/// The `CreateIpamPool` operation.
+///
+/// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each.
+///
+/// For more information, see [Create a top-level pool](https://docs.aws.amazon.com/vpc/latest/ipam/create-top-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamPool(
+    pub(crate) rt::Call<t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateIpamPool, t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors,
+    op::CREATE_IPAM_POOL
+);
+impl CreateIpamPool {
+    rt::setter!(val_opt CreateIpamPoolRequest dry_run(bool));
+    rt::setter!(into_req CreateIpamPoolRequest ipam_scope_id(String));
+    rt::setter!(into_opt CreateIpamPoolRequest locale(String));
+    rt::setter!(into_opt CreateIpamPoolRequest source_ipam_pool_id(String));
+    rt::setter!(into_opt CreateIpamPoolRequest description(String));
+    rt::setter!(into_req CreateIpamPoolRequest address_family(t::AddressFamily));
+    rt::setter!(val_opt CreateIpamPoolRequest auto_import(bool));
+    rt::setter!(val_opt CreateIpamPoolRequest publicly_advertisable(bool));
+    rt::setter!(val_opt CreateIpamPoolRequest allocation_min_netmask_length(i32));
+    rt::setter!(val_opt CreateIpamPoolRequest allocation_max_netmask_length(i32));
+    rt::setter!(val_opt CreateIpamPoolRequest allocation_default_netmask_length(i32));
+    rt::setter!(
+        items CreateIpamPoolRequest allocation_resource_tags(t::RequestIpamResourceTag)
+        push_allocation_resource_tags
+    );
+    rt::setter!(
+        items CreateIpamPoolRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateIpamPoolRequest client_token(String));
+    rt::setter!(into_opt CreateIpamPoolRequest aws_service(t::IpamPoolAwsService));
+    rt::setter!(
+        into_opt CreateIpamPoolRequest public_ip_source(t::IpamPoolPublicIpSource)
+    );
+    rt::setter!(
+        val_opt CreateIpamPoolRequest source_resource(t::IpamPoolSourceResourceRequest)
+    );
+}
+/// The `CreateIpamPrefixListResolver` operation.
+///
+/// Creates an IPAM prefix list resolver.
+///
+/// An IPAM prefix list resolver is a component that manages the synchronization between IPAM's CIDR selection rules and customer-managed prefix lists. It automates connectivity configurations by selecting CIDRs from IPAM's database based on your business logic and synchronizing them with prefix lists used in resources such as VPC route tables and security groups.
+///
+/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamPrefixListResolver(
+    pub(crate) rt::Call<
+        t::CreateIpamPrefixListResolverRequest,
+        t::CreateIpamPrefixListResolverResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamPrefixListResolver, t::CreateIpamPrefixListResolverRequest,
+    t::CreateIpamPrefixListResolverResult, rt::NoErrors,
+    op::CREATE_IPAM_PREFIX_LIST_RESOLVER
+);
+impl CreateIpamPrefixListResolver {
+    rt::setter!(val_opt CreateIpamPrefixListResolverRequest dry_run(bool));
+    rt::setter!(into_req CreateIpamPrefixListResolverRequest ipam_id(String));
+    rt::setter!(into_opt CreateIpamPrefixListResolverRequest description(String));
+    rt::setter!(
+        into_req CreateIpamPrefixListResolverRequest address_family(t::AddressFamily)
+    );
+    rt::setter!(
+        items CreateIpamPrefixListResolverRequest
+        rules(t::IpamPrefixListResolverRuleRequest) push_rules
+    );
+    rt::setter!(
+        items CreateIpamPrefixListResolverRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateIpamPrefixListResolverRequest client_token(String));
+}
+/// The `CreateIpamPrefixListResolverTarget` operation.
+///
+/// Creates an IPAM prefix list resolver target.
+///
+/// An IPAM prefix list resolver target is an association between a specific customer-managed prefix list and an IPAM prefix list resolver. The target enables the resolver to synchronize CIDRs selected by its rules into the specified prefix list, which can then be referenced in Amazon Web Services resources.
+///
+/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamPrefixListResolverTarget(
+    pub(crate) rt::Call<
+        t::CreateIpamPrefixListResolverTargetRequest,
+        t::CreateIpamPrefixListResolverTargetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamPrefixListResolverTarget, t::CreateIpamPrefixListResolverTargetRequest,
+    t::CreateIpamPrefixListResolverTargetResult, rt::NoErrors,
+    op::CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET
+);
+impl CreateIpamPrefixListResolverTarget {
+    rt::setter!(val_opt CreateIpamPrefixListResolverTargetRequest dry_run(bool));
+    rt::setter!(
+        into_req CreateIpamPrefixListResolverTargetRequest
+        ipam_prefix_list_resolver_id(String)
+    );
+    rt::setter!(
+        into_req CreateIpamPrefixListResolverTargetRequest prefix_list_id(String)
+    );
+    rt::setter!(
+        into_req CreateIpamPrefixListResolverTargetRequest prefix_list_region(String)
+    );
+    rt::setter!(val_opt CreateIpamPrefixListResolverTargetRequest desired_version(i64));
+    rt::setter!(
+        val_req CreateIpamPrefixListResolverTargetRequest track_latest_version(bool)
+    );
+    rt::setter!(
+        items CreateIpamPrefixListResolverTargetRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(into_opt CreateIpamPrefixListResolverTargetRequest client_token(String));
+}
+/// The `CreateIpamResourceDiscovery` operation.
+///
+/// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct CreateIpamResourceDiscovery(
+    pub(crate) rt::Call<
+        t::CreateIpamResourceDiscoveryRequest,
+        t::CreateIpamResourceDiscoveryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamResourceDiscovery, t::CreateIpamResourceDiscoveryRequest,
+    t::CreateIpamResourceDiscoveryResult, rt::NoErrors,
+    op::CREATE_IPAM_RESOURCE_DISCOVERY
+);
+impl CreateIpamResourceDiscovery {
+    rt::setter!(val_opt CreateIpamResourceDiscoveryRequest dry_run(bool));
+    rt::setter!(into_opt CreateIpamResourceDiscoveryRequest description(String));
+    rt::setter!(
+        items CreateIpamResourceDiscoveryRequest
+        operating_regions(t::AddIpamOperatingRegion) push_operating_regions
+    );
+    rt::setter!(
+        items CreateIpamResourceDiscoveryRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateIpamResourceDiscoveryRequest client_token(String));
+}
+/// The `CreateIpamRoutingPolicyRegistration` operation.
+///
+/// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs.
+pub struct CreateIpamRoutingPolicyRegistration(
+    pub(crate) rt::Call<
+        t::CreateIpamRoutingPolicyRegistrationRequest,
+        t::CreateIpamRoutingPolicyRegistrationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamRoutingPolicyRegistration, t::CreateIpamRoutingPolicyRegistrationRequest,
+    t::CreateIpamRoutingPolicyRegistrationResult, rt::NoErrors,
+    op::CREATE_IPAM_ROUTING_POLICY_REGISTRATION
+);
+impl CreateIpamRoutingPolicyRegistration {
+    rt::setter!(val_opt CreateIpamRoutingPolicyRegistrationRequest dry_run(bool));
+    rt::setter!(
+        into_req CreateIpamRoutingPolicyRegistrationRequest
+        ipam_internet_registry_association_id(String)
+    );
+    rt::setter!(into_req CreateIpamRoutingPolicyRegistrationRequest cidr(String));
+    rt::setter!(items CreateIpamRoutingPolicyRegistrationRequest asns(String) push_asns);
+    rt::setter!(
+        val_opt CreateIpamRoutingPolicyRegistrationRequest
+        permit_more_specific_announcements(bool)
+    );
+    rt::setter!(val_opt CreateIpamRoutingPolicyRegistrationRequest max_length(i32));
+    rt::setter!(into_opt CreateIpamRoutingPolicyRegistrationRequest description(String));
+    rt::setter!(val_opt CreateIpamRoutingPolicyRegistrationRequest force(bool));
+    rt::setter!(
+        into_opt CreateIpamRoutingPolicyRegistrationRequest client_token(String)
+    );
+}
+/// The `CreateIpamScope` operation.
+///
+/// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict.
+///
+/// For more information, see [Add a scope](https://docs.aws.amazon.com/vpc/latest/ipam/add-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct CreateIpamScope(
+    pub(crate) rt::Call<
+        t::CreateIpamScopeRequest,
+        t::CreateIpamScopeResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateIpamScope, t::CreateIpamScopeRequest, t::CreateIpamScopeResult, rt::NoErrors,
+    op::CREATE_IPAM_SCOPE
+);
+impl CreateIpamScope {
+    rt::setter!(val_opt CreateIpamScopeRequest dry_run(bool));
+    rt::setter!(into_req CreateIpamScopeRequest ipam_id(String));
+    rt::setter!(into_opt CreateIpamScopeRequest description(String));
+    rt::setter!(
+        items CreateIpamScopeRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateIpamScopeRequest client_token(String));
+    rt::setter!(
+        val_opt CreateIpamScopeRequest
+        external_authority_configuration(t::ExternalAuthorityConfiguration)
+    );
+}
+/// The `CreateKeyPair` operation.
+///
+/// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error.
+///
+/// The key pair returned to you is available only in the Amazon Web Services Region in which you create it. If you prefer, you can create your own key pair using a third-party tool and upload it to any Region using ImportKeyPair.
+///
+/// You can have up to 5,000 key pairs per Amazon Web Services Region.
+///
+/// For more information, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
+pub struct CreateKeyPair(
+    pub(crate) rt::Call<t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors>,
+);
+rt::operation_type!(
+    CreateKeyPair, t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors, op::CREATE_KEY_PAIR
+);
+impl CreateKeyPair {
+    rt::setter!(into_req CreateKeyPairRequest key_name(String));
+    rt::setter!(into_opt CreateKeyPairRequest key_type(t::KeyType));
+    rt::setter!(
+        items CreateKeyPairRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateKeyPairRequest key_format(t::KeyFormat));
+    rt::setter!(val_opt CreateKeyPairRequest dry_run(bool));
+}
+/// The `CreateLaunchTemplate` operation.
+///
+/// Creates a launch template.
+///
+/// A launch template contains the parameters to launch an instance. When you launch an instance using RunInstances, you can specify a launch template instead of providing the launch parameters in the request. For more information, see [Store instance launch parameters in Amazon EC2 launch templates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html) in the *Amazon EC2 User Guide*.
+///
+/// To clone an existing launch template as the basis for a new launch template, use the Amazon EC2 console. The API, SDKs, and CLI do not support cloning a template. For more information, see [Create a launch template from an existing launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#create-launch-template-from-existing-launch-template) in the *Amazon EC2 User Guide*.
+pub struct CreateLaunchTemplate(
+    pub(crate) rt::Call<
+        t::CreateLaunchTemplateRequest,
+        t::CreateLaunchTemplateResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLaunchTemplate, t::CreateLaunchTemplateRequest, t::CreateLaunchTemplateResult,
+    rt::NoErrors, op::CREATE_LAUNCH_TEMPLATE
+);
+impl CreateLaunchTemplate {
+    rt::setter!(val_opt CreateLaunchTemplateRequest dry_run(bool));
+    rt::setter!(into_opt CreateLaunchTemplateRequest client_token(String));
+    rt::setter!(into_req CreateLaunchTemplateRequest launch_template_name(String));
+    rt::setter!(into_opt CreateLaunchTemplateRequest version_description(String));
+    rt::setter!(
+        val_req CreateLaunchTemplateRequest
+        launch_template_data(t::RequestLaunchTemplateData)
+    );
+    rt::setter!(val_opt CreateLaunchTemplateRequest operator(t::OperatorRequest));
+    rt::setter!(
+        items CreateLaunchTemplateRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateLaunchTemplateVersion` operation.
+///
+/// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed.
+///
+/// Launch template versions are numbered in the order in which they are created. You can't specify, change, or replace the numbering of launch template versions.
+///
+/// Launch templates are immutable; after you create a launch template, you can't modify it. Instead, you can create a new version of the launch template that includes the changes that you require.
+///
+/// For more information, see [Modify a launch template (manage launch template versions)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-launch-template-versions.html) in the *Amazon EC2 User Guide*.
+pub struct CreateLaunchTemplateVersion(
+    pub(crate) rt::Call<
+        t::CreateLaunchTemplateVersionRequest,
+        t::CreateLaunchTemplateVersionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLaunchTemplateVersion, t::CreateLaunchTemplateVersionRequest,
+    t::CreateLaunchTemplateVersionResult, rt::NoErrors,
+    op::CREATE_LAUNCH_TEMPLATE_VERSION
+);
+impl CreateLaunchTemplateVersion {
+    rt::setter!(val_opt CreateLaunchTemplateVersionRequest dry_run(bool));
+    rt::setter!(into_opt CreateLaunchTemplateVersionRequest client_token(String));
+    rt::setter!(into_opt CreateLaunchTemplateVersionRequest launch_template_id(String));
+    rt::setter!(
+        into_opt CreateLaunchTemplateVersionRequest launch_template_name(String)
+    );
+    rt::setter!(into_opt CreateLaunchTemplateVersionRequest source_version(String));
+    rt::setter!(into_opt CreateLaunchTemplateVersionRequest version_description(String));
+    rt::setter!(
+        val_req CreateLaunchTemplateVersionRequest
+        launch_template_data(t::RequestLaunchTemplateData)
+    );
+    rt::setter!(val_opt CreateLaunchTemplateVersionRequest resolve_alias(bool));
+}
+/// The `CreateLocalGatewayRoute` operation.
+///
+/// Creates a static route for the specified local gateway route table. You must specify one of the following targets:
+///
+/// - `LocalGatewayVirtualInterfaceGroupId`
+/// - `NetworkInterfaceId`
+pub struct CreateLocalGatewayRoute(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayRouteRequest,
+        t::CreateLocalGatewayRouteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayRoute, t::CreateLocalGatewayRouteRequest,
+    t::CreateLocalGatewayRouteResult, rt::NoErrors, op::CREATE_LOCAL_GATEWAY_ROUTE
+);
+impl CreateLocalGatewayRoute {
+    rt::setter!(into_opt CreateLocalGatewayRouteRequest destination_cidr_block(String));
+    rt::setter!(
+        into_req CreateLocalGatewayRouteRequest local_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_opt CreateLocalGatewayRouteRequest
+        local_gateway_virtual_interface_group_id(String)
+    );
+    rt::setter!(val_opt CreateLocalGatewayRouteRequest dry_run(bool));
+    rt::setter!(into_opt CreateLocalGatewayRouteRequest network_interface_id(String));
+    rt::setter!(
+        into_opt CreateLocalGatewayRouteRequest destination_prefix_list_id(String)
+    );
+}
+/// The `CreateLocalGatewayRouteTable` operation.
+///
+/// Creates a local gateway route table.
+pub struct CreateLocalGatewayRouteTable(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayRouteTableRequest,
+        t::CreateLocalGatewayRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayRouteTable, t::CreateLocalGatewayRouteTableRequest,
+    t::CreateLocalGatewayRouteTableResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE
+);
+impl CreateLocalGatewayRouteTable {
+    rt::setter!(into_req CreateLocalGatewayRouteTableRequest local_gateway_id(String));
+    rt::setter!(
+        into_opt CreateLocalGatewayRouteTableRequest mode(t::LocalGatewayRouteTableMode)
+    );
+    rt::setter!(
+        items CreateLocalGatewayRouteTableRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateLocalGatewayRouteTableRequest dry_run(bool));
+}
+/// The `CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation` operation.
+///
+/// Creates a local gateway route table virtual interface group association.
+pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
+        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation,
+    t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
+    t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION
+);
+impl CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
+    rt::setter!(
+        into_req CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest
+        local_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest
+        local_gateway_virtual_interface_group_id(String)
+    );
+    rt::setter!(
+        items CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(
+        val_opt CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest
+        dry_run(bool)
+    );
+}
+/// The `CreateLocalGatewayRouteTableVpcAssociation` operation.
+///
+/// Associates the specified VPC with the specified local gateway route table.
+pub struct CreateLocalGatewayRouteTableVpcAssociation(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayRouteTableVpcAssociationRequest,
+        t::CreateLocalGatewayRouteTableVpcAssociationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayRouteTableVpcAssociation,
+    t::CreateLocalGatewayRouteTableVpcAssociationRequest,
+    t::CreateLocalGatewayRouteTableVpcAssociationResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION
+);
+impl CreateLocalGatewayRouteTableVpcAssociation {
+    rt::setter!(
+        into_req CreateLocalGatewayRouteTableVpcAssociationRequest
+        local_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req CreateLocalGatewayRouteTableVpcAssociationRequest vpc_id(String)
+    );
+    rt::setter!(
+        items CreateLocalGatewayRouteTableVpcAssociationRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateLocalGatewayRouteTableVpcAssociationRequest dry_run(bool));
+}
+/// The `CreateLocalGatewayVirtualInterface` operation.
+///
+/// Create a virtual interface for a local gateway.
+pub struct CreateLocalGatewayVirtualInterface(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayVirtualInterfaceRequest,
+        t::CreateLocalGatewayVirtualInterfaceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayVirtualInterface, t::CreateLocalGatewayVirtualInterfaceRequest,
+    t::CreateLocalGatewayVirtualInterfaceResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE
+);
+impl CreateLocalGatewayVirtualInterface {
+    rt::setter!(
+        into_req CreateLocalGatewayVirtualInterfaceRequest
+        local_gateway_virtual_interface_group_id(String)
+    );
+    rt::setter!(
+        into_req CreateLocalGatewayVirtualInterfaceRequest outpost_lag_id(String)
+    );
+    rt::setter!(val_req CreateLocalGatewayVirtualInterfaceRequest vlan(i32));
+    rt::setter!(
+        into_req CreateLocalGatewayVirtualInterfaceRequest local_address(String)
+    );
+    rt::setter!(into_req CreateLocalGatewayVirtualInterfaceRequest peer_address(String));
+    rt::setter!(val_opt CreateLocalGatewayVirtualInterfaceRequest peer_bgp_asn(i32));
+    rt::setter!(
+        items CreateLocalGatewayVirtualInterfaceRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateLocalGatewayVirtualInterfaceRequest dry_run(bool));
+    rt::setter!(
+        val_opt CreateLocalGatewayVirtualInterfaceRequest peer_bgp_asn_extended(i64)
+    );
+}
+/// The `CreateLocalGatewayVirtualInterfaceGroup` operation.
+///
+/// Create a local gateway virtual interface group.
+pub struct CreateLocalGatewayVirtualInterfaceGroup(
+    pub(crate) rt::Call<
+        t::CreateLocalGatewayVirtualInterfaceGroupRequest,
+        t::CreateLocalGatewayVirtualInterfaceGroupResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateLocalGatewayVirtualInterfaceGroup,
+    t::CreateLocalGatewayVirtualInterfaceGroupRequest,
+    t::CreateLocalGatewayVirtualInterfaceGroupResult, rt::NoErrors,
+    op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP
+);
+impl CreateLocalGatewayVirtualInterfaceGroup {
+    rt::setter!(
+        into_req CreateLocalGatewayVirtualInterfaceGroupRequest local_gateway_id(String)
+    );
+    rt::setter!(
+        val_opt CreateLocalGatewayVirtualInterfaceGroupRequest local_bgp_asn(i32)
+    );
+    rt::setter!(
+        val_opt CreateLocalGatewayVirtualInterfaceGroupRequest
+        local_bgp_asn_extended(i64)
+    );
+    rt::setter!(
+        items CreateLocalGatewayVirtualInterfaceGroupRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateLocalGatewayVirtualInterfaceGroupRequest dry_run(bool));
+}
+/// The `CreateMacSystemIntegrityProtectionModificationTask` operation.
+///
+/// Creates a System Integrity Protection (SIP) modification task to configure the SIP settings for an x86 Mac instance or Apple silicon Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
+///
+/// When you configure the SIP settings for your instance, you can either enable or disable all SIP settings, or you can specify a custom SIP configuration that selectively enables or disables specific SIP settings.
+///
+/// **Note:** If you implement a custom configuration, [connect to the instance and verify the settings](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-check-settings) to ensure that your requirements are properly implemented and functioning as intended.
+///
+/// SIP configurations might change with macOS updates. We recommend that you review custom SIP settings after any macOS version upgrade to ensure continued compatibility and proper functionality of your security configurations.
+///
+/// To enable or disable all SIP settings, use the **MacSystemIntegrityProtectionStatus** parameter only. For example, to enable all SIP settings, specify the following:
+///
+/// - `MacSystemIntegrityProtectionStatus=enabled`
+///
+/// To specify a custom configuration that selectively enables or disables specific SIP settings, use the **MacSystemIntegrityProtectionStatus** parameter to enable or disable all SIP settings, and then use the **MacSystemIntegrityProtectionConfiguration** parameter to specify exceptions. In this case, the exceptions you specify for **MacSystemIntegrityProtectionConfiguration** override the value you specify for **MacSystemIntegrityProtectionStatus**. For example, to enable all SIP settings, except `NvramProtections`, specify the following:
+///
+/// - `MacSystemIntegrityProtectionStatus=enabled`
+/// - `MacSystemIntegrityProtectionConfigurationRequest "NvramProtections=disabled"`
+pub struct CreateMacSystemIntegrityProtectionModificationTask(
+    pub(crate) rt::Call<
+        t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
+        t::CreateMacSystemIntegrityProtectionModificationTaskResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateMacSystemIntegrityProtectionModificationTask,
+    t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
+    t::CreateMacSystemIntegrityProtectionModificationTaskResult, rt::NoErrors,
+    op::CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK
+);
+impl CreateMacSystemIntegrityProtectionModificationTask {
+    rt::setter!(
+        into_opt CreateMacSystemIntegrityProtectionModificationTaskRequest
+        client_token(String)
+    );
+    rt::setter!(
+        val_opt CreateMacSystemIntegrityProtectionModificationTaskRequest dry_run(bool)
+    );
+    rt::setter!(
+        into_req CreateMacSystemIntegrityProtectionModificationTaskRequest
+        instance_id(String)
+    );
+    rt::setter!(
+        into_opt CreateMacSystemIntegrityProtectionModificationTaskRequest
+        mac_credentials(String)
+    );
+    rt::setter!(
+        val_opt CreateMacSystemIntegrityProtectionModificationTaskRequest
+        mac_system_integrity_protection_configuration(t::MacSystemIntegrityProtectionConfigurationRequest)
+    );
+    rt::setter!(
+        into_req CreateMacSystemIntegrityProtectionModificationTaskRequest
+        mac_system_integrity_protection_status(t::MacSystemIntegrityProtectionSettingStatus)
+    );
+    rt::setter!(
+        items CreateMacSystemIntegrityProtectionModificationTaskRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
 }

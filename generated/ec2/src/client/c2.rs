@@ -5,801 +5,91 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each. Returns [`CreateIpamPool`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_ipam_pool(&self) -> CreateIpamPool {
-        CreateIpamPool(rt::Call::new(&self.handle, &op::CREATE_IPAM_POOL))
-    }
-    /// Creates an IPAM prefix list resolver. Returns [`CreateIpamPrefixListResolver`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_ipam_prefix_list_resolver(&self) -> CreateIpamPrefixListResolver {
-        CreateIpamPrefixListResolver(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_PREFIX_LIST_RESOLVER),
-        )
-    }
-    /// Creates an IPAM prefix list resolver target. Returns [`CreateIpamPrefixListResolverTarget`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_ipam_prefix_list_resolver_target(
-        &self,
-    ) -> CreateIpamPrefixListResolverTarget {
-        CreateIpamPrefixListResolverTarget(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET),
-        )
-    }
-    /// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`CreateIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_ipam_resource_discovery(&self) -> CreateIpamResourceDiscovery {
-        CreateIpamResourceDiscovery(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_RESOURCE_DISCOVERY),
-        )
-    }
-    /// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs. Returns [`CreateIpamRoutingPolicyRegistration`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_ipam_routing_policy_registration(
-        &self,
-    ) -> CreateIpamRoutingPolicyRegistration {
-        CreateIpamRoutingPolicyRegistration(
-            rt::Call::new(&self.handle, &op::CREATE_IPAM_ROUTING_POLICY_REGISTRATION),
-        )
-    }
-    /// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict. Returns [`CreateIpamScope`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_ipam_scope(&self) -> CreateIpamScope {
-        CreateIpamScope(rt::Call::new(&self.handle, &op::CREATE_IPAM_SCOPE))
-    }
-    /// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error. Returns [`CreateKeyPair`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_key_pair(&self) -> CreateKeyPair {
-        CreateKeyPair(rt::Call::new(&self.handle, &op::CREATE_KEY_PAIR))
-    }
-    /// Creates a launch template. Returns [`CreateLaunchTemplate`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_launch_template(&self) -> CreateLaunchTemplate {
-        CreateLaunchTemplate(rt::Call::new(&self.handle, &op::CREATE_LAUNCH_TEMPLATE))
-    }
-    /// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed. Returns [`CreateLaunchTemplateVersion`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_launch_template_version(&self) -> CreateLaunchTemplateVersion {
-        CreateLaunchTemplateVersion(
-            rt::Call::new(&self.handle, &op::CREATE_LAUNCH_TEMPLATE_VERSION),
-        )
-    }
-    /// Creates a static route for the specified local gateway route table. You must specify one of the following targets: Returns [`CreateLocalGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_local_gateway_route(&self) -> CreateLocalGatewayRoute {
-        CreateLocalGatewayRoute(
-            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_ROUTE),
-        )
-    }
-    /// Creates a local gateway route table. Returns [`CreateLocalGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_local_gateway_route_table(&self) -> CreateLocalGatewayRouteTable {
-        CreateLocalGatewayRouteTable(
-            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE),
-        )
-    }
-    /// Creates a local gateway route table virtual interface group association. Returns [`CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_local_gateway_route_table_virtual_interface_group_association(
-        &self,
-    ) -> CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-        CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
-            ),
-        )
-    }
-    /// Associates the specified VPC with the specified local gateway route table. Returns [`CreateLocalGatewayRouteTableVpcAssociation`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_local_gateway_route_table_vpc_association(
-        &self,
-    ) -> CreateLocalGatewayRouteTableVpcAssociation {
-        CreateLocalGatewayRouteTableVpcAssociation(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
-            ),
-        )
-    }
-    /// Create a virtual interface for a local gateway. Returns [`CreateLocalGatewayVirtualInterface`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_local_gateway_virtual_interface(
-        &self,
-    ) -> CreateLocalGatewayVirtualInterface {
-        CreateLocalGatewayVirtualInterface(
-            rt::Call::new(&self.handle, &op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE),
-        )
-    }
-    /// Create a local gateway virtual interface group. Returns [`CreateLocalGatewayVirtualInterfaceGroup`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_local_gateway_virtual_interface_group(
-        &self,
-    ) -> CreateLocalGatewayVirtualInterfaceGroup {
-        CreateLocalGatewayVirtualInterfaceGroup(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
-            ),
-        )
-    }
-    /// Creates a System Integrity Protection (SIP) modification task to configure the SIP settings for an x86 Mac instance or Apple silicon Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*. Returns [`CreateMacSystemIntegrityProtectionModificationTask`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_mac_system_integrity_protection_modification_task(
-        &self,
-    ) -> CreateMacSystemIntegrityProtectionModificationTask {
-        CreateMacSystemIntegrityProtectionModificationTask(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK,
-            ),
-        )
-    }
-}
-/// The `CreateIpamPool` operation.
-///
-/// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each.
-///
-/// For more information, see [Create a top-level pool](https://docs.aws.amazon.com/vpc/latest/ipam/create-top-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpamPool(
-    pub(crate) rt::Call<t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateIpamPool, t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors,
-    op::CREATE_IPAM_POOL
-);
-impl CreateIpamPool {
-    rt::setter!(val_opt CreateIpamPoolRequest dry_run(bool));
-    rt::setter!(into_req CreateIpamPoolRequest ipam_scope_id(String));
-    rt::setter!(into_opt CreateIpamPoolRequest locale(String));
-    rt::setter!(into_opt CreateIpamPoolRequest source_ipam_pool_id(String));
-    rt::setter!(into_opt CreateIpamPoolRequest description(String));
-    rt::setter!(into_req CreateIpamPoolRequest address_family(t::AddressFamily));
-    rt::setter!(val_opt CreateIpamPoolRequest auto_import(bool));
-    rt::setter!(val_opt CreateIpamPoolRequest publicly_advertisable(bool));
-    rt::setter!(val_opt CreateIpamPoolRequest allocation_min_netmask_length(i32));
-    rt::setter!(val_opt CreateIpamPoolRequest allocation_max_netmask_length(i32));
-    rt::setter!(val_opt CreateIpamPoolRequest allocation_default_netmask_length(i32));
-    rt::setter!(
-        items CreateIpamPoolRequest allocation_resource_tags(t::RequestIpamResourceTag)
-        push_allocation_resource_tags
-    );
-    rt::setter!(
-        items CreateIpamPoolRequest tag_specifications(t::TagSpecification)
-        push_tag_specifications
-    );
-    rt::setter!(into_opt CreateIpamPoolRequest client_token(String));
-    rt::setter!(into_opt CreateIpamPoolRequest aws_service(t::IpamPoolAwsService));
-    rt::setter!(
-        into_opt CreateIpamPoolRequest public_ip_source(t::IpamPoolPublicIpSource)
-    );
-    rt::setter!(
-        val_opt CreateIpamPoolRequest source_resource(t::IpamPoolSourceResourceRequest)
-    );
-}
-/// The `CreateIpamPrefixListResolver` operation.
-///
-/// Creates an IPAM prefix list resolver.
-///
-/// An IPAM prefix list resolver is a component that manages the synchronization between IPAM's CIDR selection rules and customer-managed prefix lists. It automates connectivity configurations by selecting CIDRs from IPAM's database based on your business logic and synchronizing them with prefix lists used in resources such as VPC route tables and security groups.
-///
-/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpamPrefixListResolver(
-    pub(crate) rt::Call<
-        t::CreateIpamPrefixListResolverRequest,
-        t::CreateIpamPrefixListResolverResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateIpamPrefixListResolver, t::CreateIpamPrefixListResolverRequest,
-    t::CreateIpamPrefixListResolverResult, rt::NoErrors,
-    op::CREATE_IPAM_PREFIX_LIST_RESOLVER
-);
-impl CreateIpamPrefixListResolver {
-    rt::setter!(val_opt CreateIpamPrefixListResolverRequest dry_run(bool));
-    rt::setter!(into_req CreateIpamPrefixListResolverRequest ipam_id(String));
-    rt::setter!(into_opt CreateIpamPrefixListResolverRequest description(String));
-    rt::setter!(
-        into_req CreateIpamPrefixListResolverRequest address_family(t::AddressFamily)
-    );
-    rt::setter!(
-        items CreateIpamPrefixListResolverRequest
-        rules(t::IpamPrefixListResolverRuleRequest) push_rules
-    );
-    rt::setter!(
-        items CreateIpamPrefixListResolverRequest tag_specifications(t::TagSpecification)
-        push_tag_specifications
-    );
-    rt::setter!(into_opt CreateIpamPrefixListResolverRequest client_token(String));
-}
-/// The `CreateIpamPrefixListResolverTarget` operation.
-///
-/// Creates an IPAM prefix list resolver target.
-///
-/// An IPAM prefix list resolver target is an association between a specific customer-managed prefix list and an IPAM prefix list resolver. The target enables the resolver to synchronize CIDRs selected by its rules into the specified prefix list, which can then be referenced in Amazon Web Services resources.
-///
-/// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpamPrefixListResolverTarget(
-    pub(crate) rt::Call<
-        t::CreateIpamPrefixListResolverTargetRequest,
-        t::CreateIpamPrefixListResolverTargetResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateIpamPrefixListResolverTarget, t::CreateIpamPrefixListResolverTargetRequest,
-    t::CreateIpamPrefixListResolverTargetResult, rt::NoErrors,
-    op::CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET
-);
-impl CreateIpamPrefixListResolverTarget {
-    rt::setter!(val_opt CreateIpamPrefixListResolverTargetRequest dry_run(bool));
-    rt::setter!(
-        into_req CreateIpamPrefixListResolverTargetRequest
-        ipam_prefix_list_resolver_id(String)
-    );
-    rt::setter!(
-        into_req CreateIpamPrefixListResolverTargetRequest prefix_list_id(String)
-    );
-    rt::setter!(
-        into_req CreateIpamPrefixListResolverTargetRequest prefix_list_region(String)
-    );
-    rt::setter!(val_opt CreateIpamPrefixListResolverTargetRequest desired_version(i64));
-    rt::setter!(
-        val_req CreateIpamPrefixListResolverTargetRequest track_latest_version(bool)
-    );
-    rt::setter!(
-        items CreateIpamPrefixListResolverTargetRequest
-        tag_specifications(t::TagSpecification) push_tag_specifications
-    );
-    rt::setter!(into_opt CreateIpamPrefixListResolverTargetRequest client_token(String));
-}
-/// The `CreateIpamResourceDiscovery` operation.
-///
-/// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub struct CreateIpamResourceDiscovery(
-    pub(crate) rt::Call<
-        t::CreateIpamResourceDiscoveryRequest,
-        t::CreateIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateIpamResourceDiscovery, t::CreateIpamResourceDiscoveryRequest,
-    t::CreateIpamResourceDiscoveryResult, rt::NoErrors,
-    op::CREATE_IPAM_RESOURCE_DISCOVERY
-);
-impl CreateIpamResourceDiscovery {
-    rt::setter!(val_opt CreateIpamResourceDiscoveryRequest dry_run(bool));
-    rt::setter!(into_opt CreateIpamResourceDiscoveryRequest description(String));
-    rt::setter!(
-        items CreateIpamResourceDiscoveryRequest
-        operating_regions(t::AddIpamOperatingRegion) push_operating_regions
-    );
-    rt::setter!(
-        items CreateIpamResourceDiscoveryRequest tag_specifications(t::TagSpecification)
-        push_tag_specifications
-    );
-    rt::setter!(into_opt CreateIpamResourceDiscoveryRequest client_token(String));
-}
-/// The `CreateIpamRoutingPolicyRegistration` operation.
-///
-/// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs.
-pub struct CreateIpamRoutingPolicyRegistration(
-    pub(crate) rt::Call<
-        t::CreateIpamRoutingPolicyRegistrationRequest,
-        t::CreateIpamRoutingPolicyRegistrationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateIpamRoutingPolicyRegistration, t::CreateIpamRoutingPolicyRegistrationRequest,
-    t::CreateIpamRoutingPolicyRegistrationResult, rt::NoErrors,
-    op::CREATE_IPAM_ROUTING_POLICY_REGISTRATION
-);
-impl CreateIpamRoutingPolicyRegistration {
-    rt::setter!(val_opt CreateIpamRoutingPolicyRegistrationRequest dry_run(bool));
-    rt::setter!(
-        into_req CreateIpamRoutingPolicyRegistrationRequest
-        ipam_internet_registry_association_id(String)
-    );
-    rt::setter!(into_req CreateIpamRoutingPolicyRegistrationRequest cidr(String));
-    rt::setter!(items CreateIpamRoutingPolicyRegistrationRequest asns(String) push_asns);
-    rt::setter!(
-        val_opt CreateIpamRoutingPolicyRegistrationRequest
-        permit_more_specific_announcements(bool)
-    );
-    rt::setter!(val_opt CreateIpamRoutingPolicyRegistrationRequest max_length(i32));
-    rt::setter!(into_opt CreateIpamRoutingPolicyRegistrationRequest description(String));
-    rt::setter!(val_opt CreateIpamRoutingPolicyRegistrationRequest force(bool));
-    rt::setter!(
-        into_opt CreateIpamRoutingPolicyRegistrationRequest client_token(String)
-    );
-}
-/// The `CreateIpamScope` operation.
-///
-/// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict.
-///
-/// For more information, see [Add a scope](https://docs.aws.amazon.com/vpc/latest/ipam/add-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpamScope(
-    pub(crate) rt::Call<
-        t::CreateIpamScopeRequest,
-        t::CreateIpamScopeResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateIpamScope, t::CreateIpamScopeRequest, t::CreateIpamScopeResult, rt::NoErrors,
-    op::CREATE_IPAM_SCOPE
-);
-impl CreateIpamScope {
-    rt::setter!(val_opt CreateIpamScopeRequest dry_run(bool));
-    rt::setter!(into_req CreateIpamScopeRequest ipam_id(String));
-    rt::setter!(into_opt CreateIpamScopeRequest description(String));
-    rt::setter!(
-        items CreateIpamScopeRequest tag_specifications(t::TagSpecification)
-        push_tag_specifications
-    );
-    rt::setter!(into_opt CreateIpamScopeRequest client_token(String));
-    rt::setter!(
-        val_opt CreateIpamScopeRequest
-        external_authority_configuration(t::ExternalAuthorityConfiguration)
-    );
-}
-/// The `CreateKeyPair` operation.
-///
-/// Creates an ED25519 or 2048-bit RSA key pair with the specified name and in the specified format. Amazon EC2 stores the public key and displays the private key for you to save to a file. The private key is returned as an unencrypted PEM encoded PKCS#1 private key or an unencrypted PPK formatted private key for use with PuTTY. If a key with the specified name already exists, Amazon EC2 returns an error.
-///
-/// The key pair returned to you is available only in the Amazon Web Services Region in which you create it. If you prefer, you can create your own key pair using a third-party tool and upload it to any Region using ImportKeyPair.
-///
-/// You can have up to 5,000 key pairs per Amazon Web Services Region.
-///
-/// For more information, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
-pub struct CreateKeyPair(
-    pub(crate) rt::Call<t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors>,
-);
-rt::operation_type!(
-    CreateKeyPair, t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors, op::CREATE_KEY_PAIR
-);
-impl CreateKeyPair {
-    rt::setter!(into_req CreateKeyPairRequest key_name(String));
-    rt::setter!(into_opt CreateKeyPairRequest key_type(t::KeyType));
-    rt::setter!(
-        items CreateKeyPairRequest tag_specifications(t::TagSpecification)
-        push_tag_specifications
-    );
-    rt::setter!(into_opt CreateKeyPairRequest key_format(t::KeyFormat));
-    rt::setter!(val_opt CreateKeyPairRequest dry_run(bool));
-}
-/// The `CreateLaunchTemplate` operation.
-///
-/// Creates a launch template.
-///
-/// A launch template contains the parameters to launch an instance. When you launch an instance using RunInstances, you can specify a launch template instead of providing the launch parameters in the request. For more information, see [Store instance launch parameters in Amazon EC2 launch templates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html) in the *Amazon EC2 User Guide*.
-///
-/// To clone an existing launch template as the basis for a new launch template, use the Amazon EC2 console. The API, SDKs, and CLI do not support cloning a template. For more information, see [Create a launch template from an existing launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#create-launch-template-from-existing-launch-template) in the *Amazon EC2 User Guide*.
-pub struct CreateLaunchTemplate(
-    pub(crate) rt::Call<
-        t::CreateLaunchTemplateRequest,
-        t::CreateLaunchTemplateResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateLaunchTemplate, t::CreateLaunchTemplateRequest, t::CreateLaunchTemplateResult,
-    rt::NoErrors, op::CREATE_LAUNCH_TEMPLATE
-);
-impl CreateLaunchTemplate {
-    rt::setter!(val_opt CreateLaunchTemplateRequest dry_run(bool));
-    rt::setter!(into_opt CreateLaunchTemplateRequest client_token(String));
-    rt::setter!(into_req CreateLaunchTemplateRequest launch_template_name(String));
-    rt::setter!(into_opt CreateLaunchTemplateRequest version_description(String));
-    rt::setter!(
-        val_req CreateLaunchTemplateRequest
-        launch_template_data(t::RequestLaunchTemplateData)
-    );
-    rt::setter!(val_opt CreateLaunchTemplateRequest operator(t::OperatorRequest));
-    rt::setter!(
-        items CreateLaunchTemplateRequest tag_specifications(t::TagSpecification)
-        push_tag_specifications
-    );
-}
-/// The `CreateLaunchTemplateVersion` operation.
-///
-/// Creates a new version of a launch template. You must specify an existing launch template, either by name or ID. You can determine whether the new version inherits parameters from a source version, and add or overwrite parameters as needed.
-///
-/// Launch template versions are numbered in the order in which they are created. You can't specify, change, or replace the numbering of launch template versions.
-///
-/// Launch templates are immutable; after you create a launch template, you can't modify it. Instead, you can create a new version of the launch template that includes the changes that you require.
-///
-/// For more information, see [Modify a launch template (manage launch template versions)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-launch-template-versions.html) in the *Amazon EC2 User Guide*.
-pub struct CreateLaunchTemplateVersion(
-    pub(crate) rt::Call<
-        t::CreateLaunchTemplateVersionRequest,
-        t::CreateLaunchTemplateVersionResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateLaunchTemplateVersion, t::CreateLaunchTemplateVersionRequest,
-    t::CreateLaunchTemplateVersionResult, rt::NoErrors,
-    op::CREATE_LAUNCH_TEMPLATE_VERSION
-);
-impl CreateLaunchTemplateVersion {
-    rt::setter!(val_opt CreateLaunchTemplateVersionRequest dry_run(bool));
-    rt::setter!(into_opt CreateLaunchTemplateVersionRequest client_token(String));
-    rt::setter!(into_opt CreateLaunchTemplateVersionRequest launch_template_id(String));
-    rt::setter!(
-        into_opt CreateLaunchTemplateVersionRequest launch_template_name(String)
-    );
-    rt::setter!(into_opt CreateLaunchTemplateVersionRequest source_version(String));
-    rt::setter!(into_opt CreateLaunchTemplateVersionRequest version_description(String));
-    rt::setter!(
-        val_req CreateLaunchTemplateVersionRequest
-        launch_template_data(t::RequestLaunchTemplateData)
-    );
-    rt::setter!(val_opt CreateLaunchTemplateVersionRequest resolve_alias(bool));
-}
-/// The `CreateLocalGatewayRoute` operation.
-///
-/// Creates a static route for the specified local gateway route table. You must specify one of the following targets:
-///
-/// - `LocalGatewayVirtualInterfaceGroupId`
-/// - `NetworkInterfaceId`
-pub struct CreateLocalGatewayRoute(
-    pub(crate) rt::Call<
-        t::CreateLocalGatewayRouteRequest,
-        t::CreateLocalGatewayRouteResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateLocalGatewayRoute, t::CreateLocalGatewayRouteRequest,
-    t::CreateLocalGatewayRouteResult, rt::NoErrors, op::CREATE_LOCAL_GATEWAY_ROUTE
-);
-impl CreateLocalGatewayRoute {
-    rt::setter!(into_opt CreateLocalGatewayRouteRequest destination_cidr_block(String));
-    rt::setter!(
-        into_req CreateLocalGatewayRouteRequest local_gateway_route_table_id(String)
-    );
-    rt::setter!(
-        into_opt CreateLocalGatewayRouteRequest
-        local_gateway_virtual_interface_group_id(String)
-    );
-    rt::setter!(val_opt CreateLocalGatewayRouteRequest dry_run(bool));
-    rt::setter!(into_opt CreateLocalGatewayRouteRequest network_interface_id(String));
-    rt::setter!(
-        into_opt CreateLocalGatewayRouteRequest destination_prefix_list_id(String)
-    );
-}
-/// The `CreateLocalGatewayRouteTable` operation.
-///
-/// Creates a local gateway route table.
-pub struct CreateLocalGatewayRouteTable(
-    pub(crate) rt::Call<
-        t::CreateLocalGatewayRouteTableRequest,
-        t::CreateLocalGatewayRouteTableResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateLocalGatewayRouteTable, t::CreateLocalGatewayRouteTableRequest,
-    t::CreateLocalGatewayRouteTableResult, rt::NoErrors,
-    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE
-);
-impl CreateLocalGatewayRouteTable {
-    rt::setter!(into_req CreateLocalGatewayRouteTableRequest local_gateway_id(String));
-    rt::setter!(
-        into_opt CreateLocalGatewayRouteTableRequest mode(t::LocalGatewayRouteTableMode)
-    );
-    rt::setter!(
-        items CreateLocalGatewayRouteTableRequest tag_specifications(t::TagSpecification)
-        push_tag_specifications
-    );
-    rt::setter!(val_opt CreateLocalGatewayRouteTableRequest dry_run(bool));
-}
-/// The `CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation` operation.
-///
-/// Creates a local gateway route table virtual interface group association.
-pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
-    pub(crate) rt::Call<
-        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation,
-    t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-    t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult, rt::NoErrors,
-    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION
-);
-impl CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-    rt::setter!(
-        into_req CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest
-        local_gateway_route_table_id(String)
-    );
-    rt::setter!(
-        into_req CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest
-        local_gateway_virtual_interface_group_id(String)
-    );
-    rt::setter!(
-        items CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest
-        tag_specifications(t::TagSpecification) push_tag_specifications
-    );
-    rt::setter!(
-        val_opt CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest
-        dry_run(bool)
-    );
-}
-/// The `CreateLocalGatewayRouteTableVpcAssociation` operation.
-///
-/// Associates the specified VPC with the specified local gateway route table.
-pub struct CreateLocalGatewayRouteTableVpcAssociation(
-    pub(crate) rt::Call<
-        t::CreateLocalGatewayRouteTableVpcAssociationRequest,
-        t::CreateLocalGatewayRouteTableVpcAssociationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateLocalGatewayRouteTableVpcAssociation,
-    t::CreateLocalGatewayRouteTableVpcAssociationRequest,
-    t::CreateLocalGatewayRouteTableVpcAssociationResult, rt::NoErrors,
-    op::CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION
-);
-impl CreateLocalGatewayRouteTableVpcAssociation {
-    rt::setter!(
-        into_req CreateLocalGatewayRouteTableVpcAssociationRequest
-        local_gateway_route_table_id(String)
-    );
-    rt::setter!(
-        into_req CreateLocalGatewayRouteTableVpcAssociationRequest vpc_id(String)
-    );
-    rt::setter!(
-        items CreateLocalGatewayRouteTableVpcAssociationRequest
-        tag_specifications(t::TagSpecification) push_tag_specifications
-    );
-    rt::setter!(val_opt CreateLocalGatewayRouteTableVpcAssociationRequest dry_run(bool));
-}
-/// The `CreateLocalGatewayVirtualInterface` operation.
-///
-/// Create a virtual interface for a local gateway.
-pub struct CreateLocalGatewayVirtualInterface(
-    pub(crate) rt::Call<
-        t::CreateLocalGatewayVirtualInterfaceRequest,
-        t::CreateLocalGatewayVirtualInterfaceResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateLocalGatewayVirtualInterface, t::CreateLocalGatewayVirtualInterfaceRequest,
-    t::CreateLocalGatewayVirtualInterfaceResult, rt::NoErrors,
-    op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE
-);
-impl CreateLocalGatewayVirtualInterface {
-    rt::setter!(
-        into_req CreateLocalGatewayVirtualInterfaceRequest
-        local_gateway_virtual_interface_group_id(String)
-    );
-    rt::setter!(
-        into_req CreateLocalGatewayVirtualInterfaceRequest outpost_lag_id(String)
-    );
-    rt::setter!(val_req CreateLocalGatewayVirtualInterfaceRequest vlan(i32));
-    rt::setter!(
-        into_req CreateLocalGatewayVirtualInterfaceRequest local_address(String)
-    );
-    rt::setter!(into_req CreateLocalGatewayVirtualInterfaceRequest peer_address(String));
-    rt::setter!(val_opt CreateLocalGatewayVirtualInterfaceRequest peer_bgp_asn(i32));
-    rt::setter!(
-        items CreateLocalGatewayVirtualInterfaceRequest
-        tag_specifications(t::TagSpecification) push_tag_specifications
-    );
-    rt::setter!(val_opt CreateLocalGatewayVirtualInterfaceRequest dry_run(bool));
-    rt::setter!(
-        val_opt CreateLocalGatewayVirtualInterfaceRequest peer_bgp_asn_extended(i64)
-    );
-}
-/// The `CreateLocalGatewayVirtualInterfaceGroup` operation.
-///
-/// Create a local gateway virtual interface group.
-pub struct CreateLocalGatewayVirtualInterfaceGroup(
-    pub(crate) rt::Call<
-        t::CreateLocalGatewayVirtualInterfaceGroupRequest,
-        t::CreateLocalGatewayVirtualInterfaceGroupResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateLocalGatewayVirtualInterfaceGroup,
-    t::CreateLocalGatewayVirtualInterfaceGroupRequest,
-    t::CreateLocalGatewayVirtualInterfaceGroupResult, rt::NoErrors,
-    op::CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP
-);
-impl CreateLocalGatewayVirtualInterfaceGroup {
-    rt::setter!(
-        into_req CreateLocalGatewayVirtualInterfaceGroupRequest local_gateway_id(String)
-    );
-    rt::setter!(
-        val_opt CreateLocalGatewayVirtualInterfaceGroupRequest local_bgp_asn(i32)
-    );
-    rt::setter!(
-        val_opt CreateLocalGatewayVirtualInterfaceGroupRequest
-        local_bgp_asn_extended(i64)
-    );
-    rt::setter!(
-        items CreateLocalGatewayVirtualInterfaceGroupRequest
-        tag_specifications(t::TagSpecification) push_tag_specifications
-    );
-    rt::setter!(val_opt CreateLocalGatewayVirtualInterfaceGroupRequest dry_run(bool));
-}
-/// The `CreateMacSystemIntegrityProtectionModificationTask` operation.
-///
-/// Creates a System Integrity Protection (SIP) modification task to configure the SIP settings for an x86 Mac instance or Apple silicon Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
-///
-/// When you configure the SIP settings for your instance, you can either enable or disable all SIP settings, or you can specify a custom SIP configuration that selectively enables or disables specific SIP settings.
-///
-/// **Note:** If you implement a custom configuration, [connect to the instance and verify the settings](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-check-settings) to ensure that your requirements are properly implemented and functioning as intended.
-///
-/// SIP configurations might change with macOS updates. We recommend that you review custom SIP settings after any macOS version upgrade to ensure continued compatibility and proper functionality of your security configurations.
-///
-/// To enable or disable all SIP settings, use the **MacSystemIntegrityProtectionStatus** parameter only. For example, to enable all SIP settings, specify the following:
-///
-/// - `MacSystemIntegrityProtectionStatus=enabled`
-///
-/// To specify a custom configuration that selectively enables or disables specific SIP settings, use the **MacSystemIntegrityProtectionStatus** parameter to enable or disable all SIP settings, and then use the **MacSystemIntegrityProtectionConfiguration** parameter to specify exceptions. In this case, the exceptions you specify for **MacSystemIntegrityProtectionConfiguration** override the value you specify for **MacSystemIntegrityProtectionStatus**. For example, to enable all SIP settings, except `NvramProtections`, specify the following:
-///
-/// - `MacSystemIntegrityProtectionStatus=enabled`
-/// - `MacSystemIntegrityProtectionConfigurationRequest "NvramProtections=disabled"`
-pub struct CreateMacSystemIntegrityProtectionModificationTask(
-    pub(crate) rt::Call<
-        t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
-        t::CreateMacSystemIntegrityProtectionModificationTaskResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateMacSystemIntegrityProtectionModificationTask,
-    t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
-    t::CreateMacSystemIntegrityProtectionModificationTaskResult, rt::NoErrors,
-    op::CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK
-);
-impl CreateMacSystemIntegrityProtectionModificationTask {
-    rt::setter!(
-        into_opt CreateMacSystemIntegrityProtectionModificationTaskRequest
-        client_token(String)
-    );
-    rt::setter!(
-        val_opt CreateMacSystemIntegrityProtectionModificationTaskRequest dry_run(bool)
-    );
-    rt::setter!(
-        into_req CreateMacSystemIntegrityProtectionModificationTaskRequest
-        instance_id(String)
-    );
-    rt::setter!(
-        into_opt CreateMacSystemIntegrityProtectionModificationTaskRequest
-        mac_credentials(String)
-    );
-    rt::setter!(
-        val_opt CreateMacSystemIntegrityProtectionModificationTaskRequest
-        mac_system_integrity_protection_configuration(t::MacSystemIntegrityProtectionConfigurationRequest)
-    );
-    rt::setter!(
-        into_req CreateMacSystemIntegrityProtectionModificationTaskRequest
-        mac_system_integrity_protection_status(t::MacSystemIntegrityProtectionSettingStatus)
-    );
-    rt::setter!(
-        items CreateMacSystemIntegrityProtectionModificationTaskRequest
-        tag_specifications(t::TagSpecification) push_tag_specifications
-    );
-}
-impl super::Client {
     /// Creates a managed prefix list. You can specify entries for the prefix list. Each entry consists of a CIDR block and an optional description. Returns [`CreateManagedPrefixList`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_managed_prefix_list(&self) -> CreateManagedPrefixList {
-        CreateManagedPrefixList(
-            rt::Call::new(&self.handle, &op::CREATE_MANAGED_PREFIX_LIST),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a metric category. A metric category is a set of additional metrics that you can associate with an instance that has detailed monitoring enabled. Returns [`CreateMetricCategory`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_metric_category(&self) -> CreateMetricCategory {
-        CreateMetricCategory(rt::Call::new(&self.handle, &op::CREATE_METRIC_CATEGORY))
+        rt::builder(&self.handle)
     }
     /// Creates a NAT gateway in the specified subnet. This action creates a network interface in the specified subnet with a private IP address from the IP address range of the subnet. You can create either a public NAT gateway or a private NAT gateway. Returns [`CreateNatGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_nat_gateway(&self) -> CreateNatGateway {
-        CreateNatGateway(rt::Call::new(&self.handle, &op::CREATE_NAT_GATEWAY))
+        rt::builder(&self.handle)
     }
     /// Creates a network ACL in a VPC. Network ACLs provide an optional layer of security (in addition to security groups) for the instances in your VPC. Returns [`CreateNetworkAcl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_network_acl(&self) -> CreateNetworkAcl {
-        CreateNetworkAcl(rt::Call::new(&self.handle, &op::CREATE_NETWORK_ACL))
+        rt::builder(&self.handle)
     }
     /// Creates an entry (a rule) in a network ACL with the specified rule number. Each network ACL has a set of numbered ingress rules and a separate set of numbered egress rules. When determining whether a packet should be allowed in or out of a subnet associated with the ACL, we process the entries in the ACL according to the rule numbers, in ascending order. Each network ACL has a set of ingress rules and a separate set of egress rules. Returns [`CreateNetworkAclEntry`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_network_acl_entry(&self) -> CreateNetworkAclEntry {
-        CreateNetworkAclEntry(rt::Call::new(&self.handle, &op::CREATE_NETWORK_ACL_ENTRY))
+        rt::builder(&self.handle)
     }
     /// Creates a Network Access Scope. Returns [`CreateNetworkInsightsAccessScope`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_network_insights_access_scope(
         &self,
     ) -> CreateNetworkInsightsAccessScope {
-        CreateNetworkInsightsAccessScope(
-            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a path to analyze for reachability. Returns [`CreateNetworkInsightsPath`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_network_insights_path(&self) -> CreateNetworkInsightsPath {
-        CreateNetworkInsightsPath(
-            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INSIGHTS_PATH),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a network interface in the specified subnet. Returns [`CreateNetworkInterface`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_network_interface(&self) -> CreateNetworkInterface {
-        CreateNetworkInterface(
-            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INTERFACE),
-        )
+        rt::builder(&self.handle)
     }
     /// Grants an Amazon Web Services-authorized account permission to attach the specified network interface to an instance in their account. Returns [`CreateNetworkInterfacePermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_network_interface_permission(
         &self,
     ) -> CreateNetworkInterfacePermission {
-        CreateNetworkInterfacePermission(
-            rt::Call::new(&self.handle, &op::CREATE_NETWORK_INTERFACE_PERMISSION),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a flex cost allocation policy for Networking Flexible Cost Allocation (FCA), a feature of Amazon Virtual Private Cloud (Amazon VPC). The policy allocates the charges of a shared networking resource at the reporting granularity that you specify. You can create a policy for one of the following resource types: NAT gateways, Amazon VPC peering connections, or EC2 instances. Policies can allocate data transfer charges for all three types, and data processing charges for NAT gateways. Returns [`CreateNetworkingFlexCostAllocationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_networking_flex_cost_allocation_policy(
         &self,
     ) -> CreateNetworkingFlexCostAllocationPolicy {
-        CreateNetworkingFlexCostAllocationPolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a placement group in which to launch instances. The strategy of the placement group determines how the instances are organized within the group. Returns [`CreatePlacementGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_placement_group(&self) -> CreatePlacementGroup {
-        CreatePlacementGroup(rt::Call::new(&self.handle, &op::CREATE_PLACEMENT_GROUP))
+        rt::builder(&self.handle)
     }
     /// Creates a public IPv4 address pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. To monitor the status of pool creation, use [DescribePublicIpv4Pools](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribePublicIpv4Pools.html). Returns [`CreatePublicIpv4Pool`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_public_ipv4_pool(&self) -> CreatePublicIpv4Pool {
-        CreatePublicIpv4Pool(rt::Call::new(&self.handle, &op::CREATE_PUBLIC_IPV4_POOL))
+        rt::builder(&self.handle)
     }
     /// Replaces the EBS-backed root volume for a `running` instance with a new volume that is restored to the original root volume's launch state, that is restored to a specific snapshot taken from the original root volume, that is restored from an AMI that has the same key characteristics as that of the instance, or that is replaced by a specified volume. Returns [`CreateReplaceRootVolumeTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_replace_root_volume_task(&self) -> CreateReplaceRootVolumeTask {
-        CreateReplaceRootVolumeTask(
-            rt::Call::new(&self.handle, &op::CREATE_REPLACE_ROOT_VOLUME_TASK),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a listing for Amazon EC2 Standard Reserved Instances to be sold in the Reserved Instance Marketplace. You can submit one Standard Reserved Instance listing at a time. To get a list of your Standard Reserved Instances, you can use the DescribeReservedInstances operation. Returns [`CreateReservedInstancesListing`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_reserved_instances_listing(&self) -> CreateReservedInstancesListing {
-        CreateReservedInstancesListing(
-            rt::Call::new(&self.handle, &op::CREATE_RESERVED_INSTANCES_LISTING),
-        )
+        rt::builder(&self.handle)
     }
     /// Starts a task that restores an AMI from an Amazon S3 object that was previously created by using [CreateStoreImageTask](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateStoreImageTask.html). Returns [`CreateRestoreImageTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_restore_image_task(&self) -> CreateRestoreImageTask {
-        CreateRestoreImageTask(
-            rt::Call::new(&self.handle, &op::CREATE_RESTORE_IMAGE_TASK),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a route in a route table within a VPC. Returns [`CreateRoute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_route(&self) -> CreateRoute {
-        CreateRoute(rt::Call::new(&self.handle, &op::CREATE_ROUTE))
+        rt::builder(&self.handle)
     }
 }
 /// The `CreateManagedPrefixList` operation.
@@ -1364,94 +654,82 @@ impl super::Client {
     /// Creates a new route server to manage dynamic routing in a VPC. Returns [`CreateRouteServer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_route_server(&self) -> CreateRouteServer {
-        CreateRouteServer(rt::Call::new(&self.handle, &op::CREATE_ROUTE_SERVER))
+        rt::builder(&self.handle)
     }
     /// Creates a new endpoint for a route server in a specified subnet. Returns [`CreateRouteServerEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_route_server_endpoint(&self) -> CreateRouteServerEndpoint {
-        CreateRouteServerEndpoint(
-            rt::Call::new(&self.handle, &op::CREATE_ROUTE_SERVER_ENDPOINT),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a new BGP peer for a specified route server endpoint. Returns [`CreateRouteServerPeer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_route_server_peer(&self) -> CreateRouteServerPeer {
-        CreateRouteServerPeer(rt::Call::new(&self.handle, &op::CREATE_ROUTE_SERVER_PEER))
+        rt::builder(&self.handle)
     }
     /// Creates a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet. Returns [`CreateRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_route_table(&self) -> CreateRouteTable {
-        CreateRouteTable(rt::Call::new(&self.handle, &op::CREATE_ROUTE_TABLE))
+        rt::builder(&self.handle)
     }
     /// Creates a secondary network. Returns [`CreateSecondaryNetwork`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_secondary_network(&self) -> CreateSecondaryNetwork {
-        CreateSecondaryNetwork(
-            rt::Call::new(&self.handle, &op::CREATE_SECONDARY_NETWORK),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a secondary subnet in a secondary network. Returns [`CreateSecondarySubnet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_secondary_subnet(&self) -> CreateSecondarySubnet {
-        CreateSecondarySubnet(rt::Call::new(&self.handle, &op::CREATE_SECONDARY_SUBNET))
+        rt::builder(&self.handle)
     }
     /// Creates a security group. Returns [`CreateSecurityGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_security_group(&self) -> CreateSecurityGroup {
-        CreateSecurityGroup(rt::Call::new(&self.handle, &op::CREATE_SECURITY_GROUP))
+        rt::builder(&self.handle)
     }
     /// Creates a snapshot of an EBS volume and stores it in Amazon S3. You can use snapshots for backups, to make copies of EBS volumes, and to save data before shutting down an instance. Returns [`CreateSnapshot`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_snapshot(&self) -> CreateSnapshot {
-        CreateSnapshot(rt::Call::new(&self.handle, &op::CREATE_SNAPSHOT))
+        rt::builder(&self.handle)
     }
     /// Creates crash-consistent snapshots of multiple EBS volumes attached to an Amazon EC2 instance. Volumes are chosen by specifying an instance. Each volume attached to the specified instance will produce one snapshot that is crash-consistent across the instance. You can include all of the volumes currently attached to the instance, or you can exclude the root volume or specific data (non-root) volumes from the multi-volume snapshot set. Returns [`CreateSnapshots`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_snapshots(&self) -> CreateSnapshots {
-        CreateSnapshots(rt::Call::new(&self.handle, &op::CREATE_SNAPSHOTS))
+        rt::builder(&self.handle)
     }
     /// Creates a data feed for Spot Instances, enabling you to view Spot Instance usage logs. You can create one data feed per Amazon Web Services account. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*. Returns [`CreateSpotDatafeedSubscription`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_spot_datafeed_subscription(&self) -> CreateSpotDatafeedSubscription {
-        CreateSpotDatafeedSubscription(
-            rt::Call::new(&self.handle, &op::CREATE_SPOT_DATAFEED_SUBSCRIPTION),
-        )
+        rt::builder(&self.handle)
     }
     /// Stores an AMI as a single object in an Amazon S3 bucket. Returns [`CreateStoreImageTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_store_image_task(&self) -> CreateStoreImageTask {
-        CreateStoreImageTask(rt::Call::new(&self.handle, &op::CREATE_STORE_IMAGE_TASK))
+        rt::builder(&self.handle)
     }
     /// Creates a subnet in the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block. Returns [`CreateSubnet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_subnet(&self) -> CreateSubnet {
-        CreateSubnet(rt::Call::new(&self.handle, &op::CREATE_SUBNET))
+        rt::builder(&self.handle)
     }
     /// Creates a subnet CIDR reservation. For more information, see [Subnet CIDR reservations](https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html) in the *Amazon VPC User Guide* and [Manage prefixes for your network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-prefixes.html) in the *Amazon EC2 User Guide*. Returns [`CreateSubnetCidrReservation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_subnet_cidr_reservation(&self) -> CreateSubnetCidrReservation {
-        CreateSubnetCidrReservation(
-            rt::Call::new(&self.handle, &op::CREATE_SUBNET_CIDR_RESERVATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Adds or overwrites only the specified tags for the specified Amazon EC2 resource or resources. When you specify an existing tag key, the value is overwritten with the new value. Each resource can have a maximum of 50 tags. Each tag consists of a key and optional value. Tag keys must be unique per resource. Returns [`CreateTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_tags(&self) -> CreateTags {
-        CreateTags(rt::Call::new(&self.handle, &op::CREATE_TAGS))
+        rt::builder(&self.handle)
     }
     /// Creates a Traffic Mirror filter. Returns [`CreateTrafficMirrorFilter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_traffic_mirror_filter(&self) -> CreateTrafficMirrorFilter {
-        CreateTrafficMirrorFilter(
-            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_MIRROR_FILTER),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a Traffic Mirror filter rule. Returns [`CreateTrafficMirrorFilterRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_traffic_mirror_filter_rule(&self) -> CreateTrafficMirrorFilterRule {
-        CreateTrafficMirrorFilterRule(
-            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_MIRROR_FILTER_RULE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `CreateRouteServer` operation.
@@ -1954,4 +1232,669 @@ impl CreateTrafficMirrorFilterRule {
         items CreateTrafficMirrorFilterRuleRequest
         tag_specifications(t::TagSpecification) push_tag_specifications
     );
+}
+impl super::Client {
+    /// Creates a Traffic Mirror session. Returns [`CreateTrafficMirrorSession`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_traffic_mirror_session(&self) -> CreateTrafficMirrorSession {
+        rt::builder(&self.handle)
+    }
+    /// Creates a target for your Traffic Mirror session. Returns [`CreateTrafficMirrorTarget`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_traffic_mirror_target(&self) -> CreateTrafficMirrorTarget {
+        rt::builder(&self.handle)
+    }
+    /// Creates a transit gateway. Returns [`CreateTransitGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway(&self) -> CreateTransitGateway {
+        rt::builder(&self.handle)
+    }
+    /// Creates a Connect attachment from a specified transit gateway attachment. A Connect attachment is a GRE-based tunnel attachment that you can use to establish a connection between a transit gateway and an appliance. Returns [`CreateTransitGatewayConnect`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_connect(&self) -> CreateTransitGatewayConnect {
+        rt::builder(&self.handle)
+    }
+    /// Creates a Connect peer for a specified transit gateway Connect attachment between a transit gateway and an appliance. Returns [`CreateTransitGatewayConnectPeer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_connect_peer(
+        &self,
+    ) -> CreateTransitGatewayConnectPeer {
+        rt::builder(&self.handle)
+    }
+    /// Creates a metering policy for a transit gateway to track and measure network traffic. Returns [`CreateTransitGatewayMeteringPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_metering_policy(
+        &self,
+    ) -> CreateTransitGatewayMeteringPolicy {
+        rt::builder(&self.handle)
+    }
+    /// Creates an entry in a transit gateway metering policy to define traffic measurement rules. Returns [`CreateTransitGatewayMeteringPolicyEntry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_metering_policy_entry(
+        &self,
+    ) -> CreateTransitGatewayMeteringPolicyEntry {
+        rt::builder(&self.handle)
+    }
+    /// Creates a multicast domain using the specified transit gateway. Returns [`CreateTransitGatewayMulticastDomain`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_multicast_domain(
+        &self,
+    ) -> CreateTransitGatewayMulticastDomain {
+        rt::builder(&self.handle)
+    }
+    /// Creates a network function attachment that connects the specified transit gateway to a Gateway Load Balancer endpoint service. Traffic that you route to the attachment is sent to the network function appliances behind the endpoint service. To use this operation, you must be the owner of the transit gateway. Returns [`CreateTransitGatewayNetworkFunctionAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_network_function_attachment(
+        &self,
+    ) -> CreateTransitGatewayNetworkFunctionAttachment {
+        rt::builder(&self.handle)
+    }
+    /// Requests a transit gateway peering attachment between the specified transit gateway (requester) and a peer transit gateway (accepter). The peer transit gateway can be in your account or a different Amazon Web Services account. Returns [`CreateTransitGatewayPeeringAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_peering_attachment(
+        &self,
+    ) -> CreateTransitGatewayPeeringAttachment {
+        rt::builder(&self.handle)
+    }
+    /// Creates a transit gateway policy table. Returns [`CreateTransitGatewayPolicyTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_policy_table(
+        &self,
+    ) -> CreateTransitGatewayPolicyTable {
+        rt::builder(&self.handle)
+    }
+    /// Creates an entry in a transit gateway policy table to route matching traffic to a specified route table. Returns [`CreateTransitGatewayPolicyTableEntry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_policy_table_entry(
+        &self,
+    ) -> CreateTransitGatewayPolicyTableEntry {
+        rt::builder(&self.handle)
+    }
+    /// Creates a reference (route) to a prefix list in a specified transit gateway route table. Returns [`CreateTransitGatewayPrefixListReference`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_prefix_list_reference(
+        &self,
+    ) -> CreateTransitGatewayPrefixListReference {
+        rt::builder(&self.handle)
+    }
+    /// Creates a static route for the specified transit gateway route table. Returns [`CreateTransitGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_route(&self) -> CreateTransitGatewayRoute {
+        rt::builder(&self.handle)
+    }
+    /// Creates a route table for the specified transit gateway. Returns [`CreateTransitGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_route_table(&self) -> CreateTransitGatewayRouteTable {
+        rt::builder(&self.handle)
+    }
+    /// Advertises a new transit gateway route table. Returns [`CreateTransitGatewayRouteTableAnnouncement`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_route_table_announcement(
+        &self,
+    ) -> CreateTransitGatewayRouteTableAnnouncement {
+        rt::builder(&self.handle)
+    }
+}
+/// The `CreateTrafficMirrorSession` operation.
+///
+/// Creates a Traffic Mirror session.
+///
+/// A Traffic Mirror session actively copies packets from a Traffic Mirror source to a Traffic Mirror target. Create a filter, and then assign it to the session to define a subset of the traffic to mirror, for example all TCP traffic.
+///
+/// The Traffic Mirror source and the Traffic Mirror target (monitoring appliances) can be in the same VPC, or in a different VPC connected via VPC peering or a transit gateway.
+///
+/// By default, no traffic is mirrored. Use [CreateTrafficMirrorFilter](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilter.html) to create filter rules that specify the traffic to mirror.
+pub struct CreateTrafficMirrorSession(
+    pub(crate) rt::Call<
+        t::CreateTrafficMirrorSessionRequest,
+        t::CreateTrafficMirrorSessionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTrafficMirrorSession, t::CreateTrafficMirrorSessionRequest,
+    t::CreateTrafficMirrorSessionResult, rt::NoErrors, op::CREATE_TRAFFIC_MIRROR_SESSION
+);
+impl CreateTrafficMirrorSession {
+    rt::setter!(into_req CreateTrafficMirrorSessionRequest network_interface_id(String));
+    rt::setter!(
+        into_req CreateTrafficMirrorSessionRequest traffic_mirror_target_id(String)
+    );
+    rt::setter!(
+        into_req CreateTrafficMirrorSessionRequest traffic_mirror_filter_id(String)
+    );
+    rt::setter!(val_opt CreateTrafficMirrorSessionRequest packet_length(i32));
+    rt::setter!(val_req CreateTrafficMirrorSessionRequest session_number(i32));
+    rt::setter!(val_opt CreateTrafficMirrorSessionRequest virtual_network_id(i32));
+    rt::setter!(into_opt CreateTrafficMirrorSessionRequest description(String));
+    rt::setter!(
+        items CreateTrafficMirrorSessionRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTrafficMirrorSessionRequest dry_run(bool));
+    rt::setter!(into_opt CreateTrafficMirrorSessionRequest client_token(String));
+}
+/// The `CreateTrafficMirrorTarget` operation.
+///
+/// Creates a target for your Traffic Mirror session.
+///
+/// A Traffic Mirror target is the destination for mirrored traffic. The Traffic Mirror source and the Traffic Mirror target (monitoring appliances) can be in the same VPC, or in different VPCs connected via VPC peering or a transit gateway.
+///
+/// A Traffic Mirror target can be a network interface, a Network Load Balancer, or a Gateway Load Balancer endpoint.
+///
+/// To use the target in a Traffic Mirror session, use [CreateTrafficMirrorSession](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorSession.htm).
+pub struct CreateTrafficMirrorTarget(
+    pub(crate) rt::Call<
+        t::CreateTrafficMirrorTargetRequest,
+        t::CreateTrafficMirrorTargetResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTrafficMirrorTarget, t::CreateTrafficMirrorTargetRequest,
+    t::CreateTrafficMirrorTargetResult, rt::NoErrors, op::CREATE_TRAFFIC_MIRROR_TARGET
+);
+impl CreateTrafficMirrorTarget {
+    rt::setter!(into_opt CreateTrafficMirrorTargetRequest network_interface_id(String));
+    rt::setter!(
+        into_opt CreateTrafficMirrorTargetRequest network_load_balancer_arn(String)
+    );
+    rt::setter!(into_opt CreateTrafficMirrorTargetRequest description(String));
+    rt::setter!(
+        items CreateTrafficMirrorTargetRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTrafficMirrorTargetRequest dry_run(bool));
+    rt::setter!(into_opt CreateTrafficMirrorTargetRequest client_token(String));
+    rt::setter!(
+        into_opt CreateTrafficMirrorTargetRequest
+        gateway_load_balancer_endpoint_id(String)
+    );
+}
+/// The `CreateTransitGateway` operation.
+///
+/// Creates a transit gateway.
+///
+/// You can use a transit gateway to interconnect your virtual private clouds (VPC) and on-premises networks. After the transit gateway enters the `available` state, you can attach your VPCs and VPN connections to the transit gateway.
+///
+/// To attach your VPCs, use CreateTransitGatewayVpcAttachment.
+///
+/// To attach a VPN connection, use CreateCustomerGateway to create a customer gateway and specify the ID of the customer gateway and the ID of the transit gateway in a call to CreateVpnConnection.
+///
+/// When you create a transit gateway, we create a default transit gateway route table and use it as the default association route table and the default propagation route table. You can use CreateTransitGatewayRouteTable to create additional transit gateway route tables. If you disable automatic route propagation, we do not create a default transit gateway route table. You can use EnableTransitGatewayRouteTablePropagation to propagate routes from a resource attachment to a transit gateway route table. If you disable automatic associations, you can use AssociateTransitGatewayRouteTable to associate a resource attachment with a transit gateway route table.
+pub struct CreateTransitGateway(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayRequest,
+        t::CreateTransitGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGateway, t::CreateTransitGatewayRequest, t::CreateTransitGatewayResult,
+    rt::NoErrors, op::CREATE_TRANSIT_GATEWAY
+);
+impl CreateTransitGateway {
+    rt::setter!(into_opt CreateTransitGatewayRequest description(String));
+    rt::setter!(
+        val_opt CreateTransitGatewayRequest options(t::TransitGatewayRequestOptions)
+    );
+    rt::setter!(
+        items CreateTransitGatewayRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayRequest dry_run(bool));
+}
+/// The `CreateTransitGatewayConnect` operation.
+///
+/// Creates a Connect attachment from a specified transit gateway attachment. A Connect attachment is a GRE-based tunnel attachment that you can use to establish a connection between a transit gateway and an appliance.
+///
+/// A Connect attachment uses an existing VPC or Amazon Web Services Direct Connect attachment as the underlying transport mechanism.
+pub struct CreateTransitGatewayConnect(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayConnectRequest,
+        t::CreateTransitGatewayConnectResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayConnect, t::CreateTransitGatewayConnectRequest,
+    t::CreateTransitGatewayConnectResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_CONNECT
+);
+impl CreateTransitGatewayConnect {
+    rt::setter!(
+        into_req CreateTransitGatewayConnectRequest
+        transport_transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        val_req CreateTransitGatewayConnectRequest
+        options(t::CreateTransitGatewayConnectRequestOptions)
+    );
+    rt::setter!(
+        items CreateTransitGatewayConnectRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayConnectRequest dry_run(bool));
+}
+/// The `CreateTransitGatewayConnectPeer` operation.
+///
+/// Creates a Connect peer for a specified transit gateway Connect attachment between a transit gateway and an appliance.
+///
+/// The peer address and transit gateway address must be the same IP address family (IPv4 or IPv6).
+///
+/// For more information, see [Connect peers](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html#tgw-connect-peer) in the *Amazon Web Services Transit Gateways Guide*.
+pub struct CreateTransitGatewayConnectPeer(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayConnectPeerRequest,
+        t::CreateTransitGatewayConnectPeerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayConnectPeer, t::CreateTransitGatewayConnectPeerRequest,
+    t::CreateTransitGatewayConnectPeerResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_CONNECT_PEER
+);
+impl CreateTransitGatewayConnectPeer {
+    rt::setter!(
+        into_req CreateTransitGatewayConnectPeerRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayConnectPeerRequest transit_gateway_address(String)
+    );
+    rt::setter!(into_req CreateTransitGatewayConnectPeerRequest peer_address(String));
+    rt::setter!(
+        val_opt CreateTransitGatewayConnectPeerRequest
+        bgp_options(t::TransitGatewayConnectRequestBgpOptions)
+    );
+    rt::setter!(
+        items CreateTransitGatewayConnectPeerRequest inside_cidr_blocks(String)
+        push_inside_cidr_blocks
+    );
+    rt::setter!(
+        items CreateTransitGatewayConnectPeerRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayConnectPeerRequest dry_run(bool));
+}
+/// The `CreateTransitGatewayMeteringPolicy` operation.
+///
+/// Creates a metering policy for a transit gateway to track and measure network traffic.
+pub struct CreateTransitGatewayMeteringPolicy(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayMeteringPolicyRequest,
+        t::CreateTransitGatewayMeteringPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayMeteringPolicy, t::CreateTransitGatewayMeteringPolicyRequest,
+    t::CreateTransitGatewayMeteringPolicyResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_METERING_POLICY
+);
+impl CreateTransitGatewayMeteringPolicy {
+    rt::setter!(
+        into_req CreateTransitGatewayMeteringPolicyRequest transit_gateway_id(String)
+    );
+    rt::setter!(
+        items CreateTransitGatewayMeteringPolicyRequest middlebox_attachment_ids(String)
+        push_middlebox_attachment_ids
+    );
+    rt::setter!(
+        items CreateTransitGatewayMeteringPolicyRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayMeteringPolicyRequest dry_run(bool));
+}
+/// The `CreateTransitGatewayMeteringPolicyEntry` operation.
+///
+/// Creates an entry in a transit gateway metering policy to define traffic measurement rules.
+pub struct CreateTransitGatewayMeteringPolicyEntry(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayMeteringPolicyEntryRequest,
+        t::CreateTransitGatewayMeteringPolicyEntryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayMeteringPolicyEntry,
+    t::CreateTransitGatewayMeteringPolicyEntryRequest,
+    t::CreateTransitGatewayMeteringPolicyEntryResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY
+);
+impl CreateTransitGatewayMeteringPolicyEntry {
+    rt::setter!(
+        into_req CreateTransitGatewayMeteringPolicyEntryRequest
+        transit_gateway_metering_policy_id(String)
+    );
+    rt::setter!(
+        val_req CreateTransitGatewayMeteringPolicyEntryRequest policy_rule_number(i32)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
+        source_transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
+        source_transit_gateway_attachment_type(t::TransitGatewayAttachmentResourceType)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest source_cidr_block(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest source_port_range(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
+        destination_transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
+        destination_transit_gateway_attachment_type(t::TransitGatewayAttachmentResourceType)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
+        destination_cidr_block(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
+        destination_port_range(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayMeteringPolicyEntryRequest protocol(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayMeteringPolicyEntryRequest
+        metered_account(t::TransitGatewayMeteringPayerType)
+    );
+    rt::setter!(val_opt CreateTransitGatewayMeteringPolicyEntryRequest dry_run(bool));
+}
+/// The `CreateTransitGatewayMulticastDomain` operation.
+///
+/// Creates a multicast domain using the specified transit gateway.
+///
+/// The transit gateway must be in the available state before you create a domain. Use [DescribeTransitGateways](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGateways.html) to see the state of transit gateway.
+pub struct CreateTransitGatewayMulticastDomain(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayMulticastDomainRequest,
+        t::CreateTransitGatewayMulticastDomainResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayMulticastDomain, t::CreateTransitGatewayMulticastDomainRequest,
+    t::CreateTransitGatewayMulticastDomainResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN
+);
+impl CreateTransitGatewayMulticastDomain {
+    rt::setter!(
+        into_req CreateTransitGatewayMulticastDomainRequest transit_gateway_id(String)
+    );
+    rt::setter!(
+        val_opt CreateTransitGatewayMulticastDomainRequest
+        options(t::CreateTransitGatewayMulticastDomainRequestOptions)
+    );
+    rt::setter!(
+        items CreateTransitGatewayMulticastDomainRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayMulticastDomainRequest dry_run(bool));
+}
+/// The `CreateTransitGatewayNetworkFunctionAttachment` operation.
+///
+/// Creates a network function attachment that connects the specified transit gateway to a Gateway Load Balancer endpoint service. Traffic that you route to the attachment is sent to the network function appliances behind the endpoint service. To use this operation, you must be the owner of the transit gateway.
+///
+/// You can create one network function attachment for each combination of transit gateway and endpoint service. The attachment remains in the `pendingAcceptance` state until the endpoint service owner accepts the endpoint connection.
+pub struct CreateTransitGatewayNetworkFunctionAttachment(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayNetworkFunctionAttachmentRequest,
+        t::CreateTransitGatewayNetworkFunctionAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayNetworkFunctionAttachment,
+    t::CreateTransitGatewayNetworkFunctionAttachmentRequest,
+    t::CreateTransitGatewayNetworkFunctionAttachmentResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT
+);
+impl CreateTransitGatewayNetworkFunctionAttachment {
+    rt::setter!(
+        into_req CreateTransitGatewayNetworkFunctionAttachmentRequest
+        transit_gateway_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayNetworkFunctionAttachmentRequest
+        service_name(String)
+    );
+    rt::setter!(
+        items CreateTransitGatewayNetworkFunctionAttachmentRequest
+        availability_zones(String) push_availability_zones
+    );
+    rt::setter!(
+        items CreateTransitGatewayNetworkFunctionAttachmentRequest
+        availability_zone_ids(String) push_availability_zone_ids
+    );
+    rt::setter!(
+        items CreateTransitGatewayNetworkFunctionAttachmentRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(
+        val_opt CreateTransitGatewayNetworkFunctionAttachmentRequest dry_run(bool)
+    );
+}
+/// The `CreateTransitGatewayPeeringAttachment` operation.
+///
+/// Requests a transit gateway peering attachment between the specified transit gateway (requester) and a peer transit gateway (accepter). The peer transit gateway can be in your account or a different Amazon Web Services account.
+///
+/// After you create the peering attachment, the owner of the accepter transit gateway must accept the attachment request.
+pub struct CreateTransitGatewayPeeringAttachment(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayPeeringAttachmentRequest,
+        t::CreateTransitGatewayPeeringAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayPeeringAttachment,
+    t::CreateTransitGatewayPeeringAttachmentRequest,
+    t::CreateTransitGatewayPeeringAttachmentResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT
+);
+impl CreateTransitGatewayPeeringAttachment {
+    rt::setter!(
+        into_req CreateTransitGatewayPeeringAttachmentRequest transit_gateway_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayPeeringAttachmentRequest
+        peer_transit_gateway_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayPeeringAttachmentRequest peer_account_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayPeeringAttachmentRequest peer_region(String)
+    );
+    rt::setter!(
+        val_opt CreateTransitGatewayPeeringAttachmentRequest
+        options(t::CreateTransitGatewayPeeringAttachmentRequestOptions)
+    );
+    rt::setter!(
+        items CreateTransitGatewayPeeringAttachmentRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayPeeringAttachmentRequest dry_run(bool));
+}
+/// The `CreateTransitGatewayPolicyTable` operation.
+///
+/// Creates a transit gateway policy table.
+pub struct CreateTransitGatewayPolicyTable(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayPolicyTableRequest,
+        t::CreateTransitGatewayPolicyTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayPolicyTable, t::CreateTransitGatewayPolicyTableRequest,
+    t::CreateTransitGatewayPolicyTableResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_POLICY_TABLE
+);
+impl CreateTransitGatewayPolicyTable {
+    rt::setter!(
+        into_req CreateTransitGatewayPolicyTableRequest transit_gateway_id(String)
+    );
+    rt::setter!(
+        items CreateTransitGatewayPolicyTableRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayPolicyTableRequest dry_run(bool));
+}
+/// The `CreateTransitGatewayPolicyTableEntry` operation.
+///
+/// Creates an entry in a transit gateway policy table to route matching traffic to a specified route table.
+pub struct CreateTransitGatewayPolicyTableEntry(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayPolicyTableEntryRequest,
+        t::CreateTransitGatewayPolicyTableEntryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayPolicyTableEntry, t::CreateTransitGatewayPolicyTableEntryRequest,
+    t::CreateTransitGatewayPolicyTableEntryResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY
+);
+impl CreateTransitGatewayPolicyTableEntry {
+    rt::setter!(
+        into_req CreateTransitGatewayPolicyTableEntryRequest
+        transit_gateway_policy_table_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayPolicyTableEntryRequest policy_rule_number(String)
+    );
+    rt::setter!(
+        val_opt CreateTransitGatewayPolicyTableEntryRequest
+        policy_rule(t::TransitGatewayRequestPolicyRule)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayPolicyTableEntryRequest
+        target_route_table_id(String)
+    );
+    rt::setter!(val_opt CreateTransitGatewayPolicyTableEntryRequest dry_run(bool));
+}
+/// The `CreateTransitGatewayPrefixListReference` operation.
+///
+/// Creates a reference (route) to a prefix list in a specified transit gateway route table.
+pub struct CreateTransitGatewayPrefixListReference(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayPrefixListReferenceRequest,
+        t::CreateTransitGatewayPrefixListReferenceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayPrefixListReference,
+    t::CreateTransitGatewayPrefixListReferenceRequest,
+    t::CreateTransitGatewayPrefixListReferenceResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE
+);
+impl CreateTransitGatewayPrefixListReference {
+    rt::setter!(
+        into_req CreateTransitGatewayPrefixListReferenceRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayPrefixListReferenceRequest prefix_list_id(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayPrefixListReferenceRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt CreateTransitGatewayPrefixListReferenceRequest blackhole(bool));
+    rt::setter!(val_opt CreateTransitGatewayPrefixListReferenceRequest dry_run(bool));
+}
+/// The `CreateTransitGatewayRoute` operation.
+///
+/// Creates a static route for the specified transit gateway route table.
+pub struct CreateTransitGatewayRoute(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayRouteRequest,
+        t::CreateTransitGatewayRouteResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayRoute, t::CreateTransitGatewayRouteRequest,
+    t::CreateTransitGatewayRouteResult, rt::NoErrors, op::CREATE_TRANSIT_GATEWAY_ROUTE
+);
+impl CreateTransitGatewayRoute {
+    rt::setter!(
+        into_req CreateTransitGatewayRouteRequest destination_cidr_block(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayRouteRequest transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_opt CreateTransitGatewayRouteRequest transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt CreateTransitGatewayRouteRequest blackhole(bool));
+    rt::setter!(val_opt CreateTransitGatewayRouteRequest dry_run(bool));
+}
+/// The `CreateTransitGatewayRouteTable` operation.
+///
+/// Creates a route table for the specified transit gateway.
+pub struct CreateTransitGatewayRouteTable(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayRouteTableRequest,
+        t::CreateTransitGatewayRouteTableResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayRouteTable, t::CreateTransitGatewayRouteTableRequest,
+    t::CreateTransitGatewayRouteTableResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE
+);
+impl CreateTransitGatewayRouteTable {
+    rt::setter!(
+        into_req CreateTransitGatewayRouteTableRequest transit_gateway_id(String)
+    );
+    rt::setter!(
+        items CreateTransitGatewayRouteTableRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayRouteTableRequest dry_run(bool));
+}
+/// The `CreateTransitGatewayRouteTableAnnouncement` operation.
+///
+/// Advertises a new transit gateway route table.
+pub struct CreateTransitGatewayRouteTableAnnouncement(
+    pub(crate) rt::Call<
+        t::CreateTransitGatewayRouteTableAnnouncementRequest,
+        t::CreateTransitGatewayRouteTableAnnouncementResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    CreateTransitGatewayRouteTableAnnouncement,
+    t::CreateTransitGatewayRouteTableAnnouncementRequest,
+    t::CreateTransitGatewayRouteTableAnnouncementResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT
+);
+impl CreateTransitGatewayRouteTableAnnouncement {
+    rt::setter!(
+        into_req CreateTransitGatewayRouteTableAnnouncementRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req CreateTransitGatewayRouteTableAnnouncementRequest
+        peering_attachment_id(String)
+    );
+    rt::setter!(
+        items CreateTransitGatewayRouteTableAnnouncementRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayRouteTableAnnouncementRequest dry_run(bool));
 }

@@ -5,824 +5,95 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Creates a Traffic Mirror session. Returns [`CreateTrafficMirrorSession`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_traffic_mirror_session(&self) -> CreateTrafficMirrorSession {
-        CreateTrafficMirrorSession(
-            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_MIRROR_SESSION),
-        )
-    }
-    /// Creates a target for your Traffic Mirror session. Returns [`CreateTrafficMirrorTarget`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_traffic_mirror_target(&self) -> CreateTrafficMirrorTarget {
-        CreateTrafficMirrorTarget(
-            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_MIRROR_TARGET),
-        )
-    }
-    /// Creates a transit gateway. Returns [`CreateTransitGateway`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway(&self) -> CreateTransitGateway {
-        CreateTransitGateway(rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY))
-    }
-    /// Creates a Connect attachment from a specified transit gateway attachment. A Connect attachment is a GRE-based tunnel attachment that you can use to establish a connection between a transit gateway and an appliance. Returns [`CreateTransitGatewayConnect`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_connect(&self) -> CreateTransitGatewayConnect {
-        CreateTransitGatewayConnect(
-            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_CONNECT),
-        )
-    }
-    /// Creates a Connect peer for a specified transit gateway Connect attachment between a transit gateway and an appliance. Returns [`CreateTransitGatewayConnectPeer`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_connect_peer(
-        &self,
-    ) -> CreateTransitGatewayConnectPeer {
-        CreateTransitGatewayConnectPeer(
-            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_CONNECT_PEER),
-        )
-    }
-    /// Creates a metering policy for a transit gateway to track and measure network traffic. Returns [`CreateTransitGatewayMeteringPolicy`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_metering_policy(
-        &self,
-    ) -> CreateTransitGatewayMeteringPolicy {
-        CreateTransitGatewayMeteringPolicy(
-            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_METERING_POLICY),
-        )
-    }
-    /// Creates an entry in a transit gateway metering policy to define traffic measurement rules. Returns [`CreateTransitGatewayMeteringPolicyEntry`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_metering_policy_entry(
-        &self,
-    ) -> CreateTransitGatewayMeteringPolicyEntry {
-        CreateTransitGatewayMeteringPolicyEntry(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
-            ),
-        )
-    }
-    /// Creates a multicast domain using the specified transit gateway. Returns [`CreateTransitGatewayMulticastDomain`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_multicast_domain(
-        &self,
-    ) -> CreateTransitGatewayMulticastDomain {
-        CreateTransitGatewayMulticastDomain(
-            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN),
-        )
-    }
-    /// Creates a network function attachment that connects the specified transit gateway to a Gateway Load Balancer endpoint service. Traffic that you route to the attachment is sent to the network function appliances behind the endpoint service. To use this operation, you must be the owner of the transit gateway. Returns [`CreateTransitGatewayNetworkFunctionAttachment`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_network_function_attachment(
-        &self,
-    ) -> CreateTransitGatewayNetworkFunctionAttachment {
-        CreateTransitGatewayNetworkFunctionAttachment(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
-            ),
-        )
-    }
-    /// Requests a transit gateway peering attachment between the specified transit gateway (requester) and a peer transit gateway (accepter). The peer transit gateway can be in your account or a different Amazon Web Services account. Returns [`CreateTransitGatewayPeeringAttachment`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_peering_attachment(
-        &self,
-    ) -> CreateTransitGatewayPeeringAttachment {
-        CreateTransitGatewayPeeringAttachment(
-            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
-        )
-    }
-    /// Creates a transit gateway policy table. Returns [`CreateTransitGatewayPolicyTable`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_policy_table(
-        &self,
-    ) -> CreateTransitGatewayPolicyTable {
-        CreateTransitGatewayPolicyTable(
-            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_POLICY_TABLE),
-        )
-    }
-    /// Creates an entry in a transit gateway policy table to route matching traffic to a specified route table. Returns [`CreateTransitGatewayPolicyTableEntry`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_policy_table_entry(
-        &self,
-    ) -> CreateTransitGatewayPolicyTableEntry {
-        CreateTransitGatewayPolicyTableEntry(
-            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY),
-        )
-    }
-    /// Creates a reference (route) to a prefix list in a specified transit gateway route table. Returns [`CreateTransitGatewayPrefixListReference`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_prefix_list_reference(
-        &self,
-    ) -> CreateTransitGatewayPrefixListReference {
-        CreateTransitGatewayPrefixListReference(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
-            ),
-        )
-    }
-    /// Creates a static route for the specified transit gateway route table. Returns [`CreateTransitGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_route(&self) -> CreateTransitGatewayRoute {
-        CreateTransitGatewayRoute(
-            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_ROUTE),
-        )
-    }
-    /// Creates a route table for the specified transit gateway. Returns [`CreateTransitGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_route_table(&self) -> CreateTransitGatewayRouteTable {
-        CreateTransitGatewayRouteTable(
-            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE),
-        )
-    }
-    /// Advertises a new transit gateway route table. Returns [`CreateTransitGatewayRouteTableAnnouncement`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn create_transit_gateway_route_table_announcement(
-        &self,
-    ) -> CreateTransitGatewayRouteTableAnnouncement {
-        CreateTransitGatewayRouteTableAnnouncement(
-            rt::Call::new(
-                &self.handle,
-                &op::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT,
-            ),
-        )
-    }
-}
-/// The `CreateTrafficMirrorSession` operation.
-///
-/// Creates a Traffic Mirror session.
-///
-/// A Traffic Mirror session actively copies packets from a Traffic Mirror source to a Traffic Mirror target. Create a filter, and then assign it to the session to define a subset of the traffic to mirror, for example all TCP traffic.
-///
-/// The Traffic Mirror source and the Traffic Mirror target (monitoring appliances) can be in the same VPC, or in a different VPC connected via VPC peering or a transit gateway.
-///
-/// By default, no traffic is mirrored. Use [CreateTrafficMirrorFilter](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilter.html) to create filter rules that specify the traffic to mirror.
-pub struct CreateTrafficMirrorSession(
-    pub(crate) rt::Call<
-        t::CreateTrafficMirrorSessionRequest,
-        t::CreateTrafficMirrorSessionResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateTrafficMirrorSession, t::CreateTrafficMirrorSessionRequest,
-    t::CreateTrafficMirrorSessionResult, rt::NoErrors, op::CREATE_TRAFFIC_MIRROR_SESSION
-);
-impl CreateTrafficMirrorSession {
-    rt::setter!(into_req CreateTrafficMirrorSessionRequest network_interface_id(String));
-    rt::setter!(
-        into_req CreateTrafficMirrorSessionRequest traffic_mirror_target_id(String)
-    );
-    rt::setter!(
-        into_req CreateTrafficMirrorSessionRequest traffic_mirror_filter_id(String)
-    );
-    rt::setter!(val_opt CreateTrafficMirrorSessionRequest packet_length(i32));
-    rt::setter!(val_req CreateTrafficMirrorSessionRequest session_number(i32));
-    rt::setter!(val_opt CreateTrafficMirrorSessionRequest virtual_network_id(i32));
-    rt::setter!(into_opt CreateTrafficMirrorSessionRequest description(String));
-    rt::setter!(
-        items CreateTrafficMirrorSessionRequest tag_specifications(t::TagSpecification)
-        push_tag_specifications
-    );
-    rt::setter!(val_opt CreateTrafficMirrorSessionRequest dry_run(bool));
-    rt::setter!(into_opt CreateTrafficMirrorSessionRequest client_token(String));
-}
-/// The `CreateTrafficMirrorTarget` operation.
-///
-/// Creates a target for your Traffic Mirror session.
-///
-/// A Traffic Mirror target is the destination for mirrored traffic. The Traffic Mirror source and the Traffic Mirror target (monitoring appliances) can be in the same VPC, or in different VPCs connected via VPC peering or a transit gateway.
-///
-/// A Traffic Mirror target can be a network interface, a Network Load Balancer, or a Gateway Load Balancer endpoint.
-///
-/// To use the target in a Traffic Mirror session, use [CreateTrafficMirrorSession](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorSession.htm).
-pub struct CreateTrafficMirrorTarget(
-    pub(crate) rt::Call<
-        t::CreateTrafficMirrorTargetRequest,
-        t::CreateTrafficMirrorTargetResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateTrafficMirrorTarget, t::CreateTrafficMirrorTargetRequest,
-    t::CreateTrafficMirrorTargetResult, rt::NoErrors, op::CREATE_TRAFFIC_MIRROR_TARGET
-);
-impl CreateTrafficMirrorTarget {
-    rt::setter!(into_opt CreateTrafficMirrorTargetRequest network_interface_id(String));
-    rt::setter!(
-        into_opt CreateTrafficMirrorTargetRequest network_load_balancer_arn(String)
-    );
-    rt::setter!(into_opt CreateTrafficMirrorTargetRequest description(String));
-    rt::setter!(
-        items CreateTrafficMirrorTargetRequest tag_specifications(t::TagSpecification)
-        push_tag_specifications
-    );
-    rt::setter!(val_opt CreateTrafficMirrorTargetRequest dry_run(bool));
-    rt::setter!(into_opt CreateTrafficMirrorTargetRequest client_token(String));
-    rt::setter!(
-        into_opt CreateTrafficMirrorTargetRequest
-        gateway_load_balancer_endpoint_id(String)
-    );
-}
-/// The `CreateTransitGateway` operation.
-///
-/// Creates a transit gateway.
-///
-/// You can use a transit gateway to interconnect your virtual private clouds (VPC) and on-premises networks. After the transit gateway enters the `available` state, you can attach your VPCs and VPN connections to the transit gateway.
-///
-/// To attach your VPCs, use CreateTransitGatewayVpcAttachment.
-///
-/// To attach a VPN connection, use CreateCustomerGateway to create a customer gateway and specify the ID of the customer gateway and the ID of the transit gateway in a call to CreateVpnConnection.
-///
-/// When you create a transit gateway, we create a default transit gateway route table and use it as the default association route table and the default propagation route table. You can use CreateTransitGatewayRouteTable to create additional transit gateway route tables. If you disable automatic route propagation, we do not create a default transit gateway route table. You can use EnableTransitGatewayRouteTablePropagation to propagate routes from a resource attachment to a transit gateway route table. If you disable automatic associations, you can use AssociateTransitGatewayRouteTable to associate a resource attachment with a transit gateway route table.
-pub struct CreateTransitGateway(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayRequest,
-        t::CreateTransitGatewayResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateTransitGateway, t::CreateTransitGatewayRequest, t::CreateTransitGatewayResult,
-    rt::NoErrors, op::CREATE_TRANSIT_GATEWAY
-);
-impl CreateTransitGateway {
-    rt::setter!(into_opt CreateTransitGatewayRequest description(String));
-    rt::setter!(
-        val_opt CreateTransitGatewayRequest options(t::TransitGatewayRequestOptions)
-    );
-    rt::setter!(
-        items CreateTransitGatewayRequest tag_specifications(t::TagSpecification)
-        push_tag_specifications
-    );
-    rt::setter!(val_opt CreateTransitGatewayRequest dry_run(bool));
-}
-/// The `CreateTransitGatewayConnect` operation.
-///
-/// Creates a Connect attachment from a specified transit gateway attachment. A Connect attachment is a GRE-based tunnel attachment that you can use to establish a connection between a transit gateway and an appliance.
-///
-/// A Connect attachment uses an existing VPC or Amazon Web Services Direct Connect attachment as the underlying transport mechanism.
-pub struct CreateTransitGatewayConnect(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayConnectRequest,
-        t::CreateTransitGatewayConnectResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateTransitGatewayConnect, t::CreateTransitGatewayConnectRequest,
-    t::CreateTransitGatewayConnectResult, rt::NoErrors,
-    op::CREATE_TRANSIT_GATEWAY_CONNECT
-);
-impl CreateTransitGatewayConnect {
-    rt::setter!(
-        into_req CreateTransitGatewayConnectRequest
-        transport_transit_gateway_attachment_id(String)
-    );
-    rt::setter!(
-        val_req CreateTransitGatewayConnectRequest
-        options(t::CreateTransitGatewayConnectRequestOptions)
-    );
-    rt::setter!(
-        items CreateTransitGatewayConnectRequest tag_specifications(t::TagSpecification)
-        push_tag_specifications
-    );
-    rt::setter!(val_opt CreateTransitGatewayConnectRequest dry_run(bool));
-}
-/// The `CreateTransitGatewayConnectPeer` operation.
-///
-/// Creates a Connect peer for a specified transit gateway Connect attachment between a transit gateway and an appliance.
-///
-/// The peer address and transit gateway address must be the same IP address family (IPv4 or IPv6).
-///
-/// For more information, see [Connect peers](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html#tgw-connect-peer) in the *Amazon Web Services Transit Gateways Guide*.
-pub struct CreateTransitGatewayConnectPeer(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayConnectPeerRequest,
-        t::CreateTransitGatewayConnectPeerResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateTransitGatewayConnectPeer, t::CreateTransitGatewayConnectPeerRequest,
-    t::CreateTransitGatewayConnectPeerResult, rt::NoErrors,
-    op::CREATE_TRANSIT_GATEWAY_CONNECT_PEER
-);
-impl CreateTransitGatewayConnectPeer {
-    rt::setter!(
-        into_req CreateTransitGatewayConnectPeerRequest
-        transit_gateway_attachment_id(String)
-    );
-    rt::setter!(
-        into_opt CreateTransitGatewayConnectPeerRequest transit_gateway_address(String)
-    );
-    rt::setter!(into_req CreateTransitGatewayConnectPeerRequest peer_address(String));
-    rt::setter!(
-        val_opt CreateTransitGatewayConnectPeerRequest
-        bgp_options(t::TransitGatewayConnectRequestBgpOptions)
-    );
-    rt::setter!(
-        items CreateTransitGatewayConnectPeerRequest inside_cidr_blocks(String)
-        push_inside_cidr_blocks
-    );
-    rt::setter!(
-        items CreateTransitGatewayConnectPeerRequest
-        tag_specifications(t::TagSpecification) push_tag_specifications
-    );
-    rt::setter!(val_opt CreateTransitGatewayConnectPeerRequest dry_run(bool));
-}
-/// The `CreateTransitGatewayMeteringPolicy` operation.
-///
-/// Creates a metering policy for a transit gateway to track and measure network traffic.
-pub struct CreateTransitGatewayMeteringPolicy(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayMeteringPolicyRequest,
-        t::CreateTransitGatewayMeteringPolicyResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateTransitGatewayMeteringPolicy, t::CreateTransitGatewayMeteringPolicyRequest,
-    t::CreateTransitGatewayMeteringPolicyResult, rt::NoErrors,
-    op::CREATE_TRANSIT_GATEWAY_METERING_POLICY
-);
-impl CreateTransitGatewayMeteringPolicy {
-    rt::setter!(
-        into_req CreateTransitGatewayMeteringPolicyRequest transit_gateway_id(String)
-    );
-    rt::setter!(
-        items CreateTransitGatewayMeteringPolicyRequest middlebox_attachment_ids(String)
-        push_middlebox_attachment_ids
-    );
-    rt::setter!(
-        items CreateTransitGatewayMeteringPolicyRequest
-        tag_specifications(t::TagSpecification) push_tag_specifications
-    );
-    rt::setter!(val_opt CreateTransitGatewayMeteringPolicyRequest dry_run(bool));
-}
-/// The `CreateTransitGatewayMeteringPolicyEntry` operation.
-///
-/// Creates an entry in a transit gateway metering policy to define traffic measurement rules.
-pub struct CreateTransitGatewayMeteringPolicyEntry(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayMeteringPolicyEntryRequest,
-        t::CreateTransitGatewayMeteringPolicyEntryResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateTransitGatewayMeteringPolicyEntry,
-    t::CreateTransitGatewayMeteringPolicyEntryRequest,
-    t::CreateTransitGatewayMeteringPolicyEntryResult, rt::NoErrors,
-    op::CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY
-);
-impl CreateTransitGatewayMeteringPolicyEntry {
-    rt::setter!(
-        into_req CreateTransitGatewayMeteringPolicyEntryRequest
-        transit_gateway_metering_policy_id(String)
-    );
-    rt::setter!(
-        val_req CreateTransitGatewayMeteringPolicyEntryRequest policy_rule_number(i32)
-    );
-    rt::setter!(
-        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
-        source_transit_gateway_attachment_id(String)
-    );
-    rt::setter!(
-        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
-        source_transit_gateway_attachment_type(t::TransitGatewayAttachmentResourceType)
-    );
-    rt::setter!(
-        into_opt CreateTransitGatewayMeteringPolicyEntryRequest source_cidr_block(String)
-    );
-    rt::setter!(
-        into_opt CreateTransitGatewayMeteringPolicyEntryRequest source_port_range(String)
-    );
-    rt::setter!(
-        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
-        destination_transit_gateway_attachment_id(String)
-    );
-    rt::setter!(
-        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
-        destination_transit_gateway_attachment_type(t::TransitGatewayAttachmentResourceType)
-    );
-    rt::setter!(
-        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
-        destination_cidr_block(String)
-    );
-    rt::setter!(
-        into_opt CreateTransitGatewayMeteringPolicyEntryRequest
-        destination_port_range(String)
-    );
-    rt::setter!(
-        into_opt CreateTransitGatewayMeteringPolicyEntryRequest protocol(String)
-    );
-    rt::setter!(
-        into_req CreateTransitGatewayMeteringPolicyEntryRequest
-        metered_account(t::TransitGatewayMeteringPayerType)
-    );
-    rt::setter!(val_opt CreateTransitGatewayMeteringPolicyEntryRequest dry_run(bool));
-}
-/// The `CreateTransitGatewayMulticastDomain` operation.
-///
-/// Creates a multicast domain using the specified transit gateway.
-///
-/// The transit gateway must be in the available state before you create a domain. Use [DescribeTransitGateways](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGateways.html) to see the state of transit gateway.
-pub struct CreateTransitGatewayMulticastDomain(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayMulticastDomainRequest,
-        t::CreateTransitGatewayMulticastDomainResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateTransitGatewayMulticastDomain, t::CreateTransitGatewayMulticastDomainRequest,
-    t::CreateTransitGatewayMulticastDomainResult, rt::NoErrors,
-    op::CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN
-);
-impl CreateTransitGatewayMulticastDomain {
-    rt::setter!(
-        into_req CreateTransitGatewayMulticastDomainRequest transit_gateway_id(String)
-    );
-    rt::setter!(
-        val_opt CreateTransitGatewayMulticastDomainRequest
-        options(t::CreateTransitGatewayMulticastDomainRequestOptions)
-    );
-    rt::setter!(
-        items CreateTransitGatewayMulticastDomainRequest
-        tag_specifications(t::TagSpecification) push_tag_specifications
-    );
-    rt::setter!(val_opt CreateTransitGatewayMulticastDomainRequest dry_run(bool));
-}
-/// The `CreateTransitGatewayNetworkFunctionAttachment` operation.
-///
-/// Creates a network function attachment that connects the specified transit gateway to a Gateway Load Balancer endpoint service. Traffic that you route to the attachment is sent to the network function appliances behind the endpoint service. To use this operation, you must be the owner of the transit gateway.
-///
-/// You can create one network function attachment for each combination of transit gateway and endpoint service. The attachment remains in the `pendingAcceptance` state until the endpoint service owner accepts the endpoint connection.
-pub struct CreateTransitGatewayNetworkFunctionAttachment(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayNetworkFunctionAttachmentRequest,
-        t::CreateTransitGatewayNetworkFunctionAttachmentResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateTransitGatewayNetworkFunctionAttachment,
-    t::CreateTransitGatewayNetworkFunctionAttachmentRequest,
-    t::CreateTransitGatewayNetworkFunctionAttachmentResult, rt::NoErrors,
-    op::CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT
-);
-impl CreateTransitGatewayNetworkFunctionAttachment {
-    rt::setter!(
-        into_req CreateTransitGatewayNetworkFunctionAttachmentRequest
-        transit_gateway_id(String)
-    );
-    rt::setter!(
-        into_req CreateTransitGatewayNetworkFunctionAttachmentRequest
-        service_name(String)
-    );
-    rt::setter!(
-        items CreateTransitGatewayNetworkFunctionAttachmentRequest
-        availability_zones(String) push_availability_zones
-    );
-    rt::setter!(
-        items CreateTransitGatewayNetworkFunctionAttachmentRequest
-        availability_zone_ids(String) push_availability_zone_ids
-    );
-    rt::setter!(
-        items CreateTransitGatewayNetworkFunctionAttachmentRequest
-        tag_specifications(t::TagSpecification) push_tag_specifications
-    );
-    rt::setter!(
-        val_opt CreateTransitGatewayNetworkFunctionAttachmentRequest dry_run(bool)
-    );
-}
-/// The `CreateTransitGatewayPeeringAttachment` operation.
-///
-/// Requests a transit gateway peering attachment between the specified transit gateway (requester) and a peer transit gateway (accepter). The peer transit gateway can be in your account or a different Amazon Web Services account.
-///
-/// After you create the peering attachment, the owner of the accepter transit gateway must accept the attachment request.
-pub struct CreateTransitGatewayPeeringAttachment(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayPeeringAttachmentRequest,
-        t::CreateTransitGatewayPeeringAttachmentResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateTransitGatewayPeeringAttachment,
-    t::CreateTransitGatewayPeeringAttachmentRequest,
-    t::CreateTransitGatewayPeeringAttachmentResult, rt::NoErrors,
-    op::CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT
-);
-impl CreateTransitGatewayPeeringAttachment {
-    rt::setter!(
-        into_req CreateTransitGatewayPeeringAttachmentRequest transit_gateway_id(String)
-    );
-    rt::setter!(
-        into_req CreateTransitGatewayPeeringAttachmentRequest
-        peer_transit_gateway_id(String)
-    );
-    rt::setter!(
-        into_req CreateTransitGatewayPeeringAttachmentRequest peer_account_id(String)
-    );
-    rt::setter!(
-        into_req CreateTransitGatewayPeeringAttachmentRequest peer_region(String)
-    );
-    rt::setter!(
-        val_opt CreateTransitGatewayPeeringAttachmentRequest
-        options(t::CreateTransitGatewayPeeringAttachmentRequestOptions)
-    );
-    rt::setter!(
-        items CreateTransitGatewayPeeringAttachmentRequest
-        tag_specifications(t::TagSpecification) push_tag_specifications
-    );
-    rt::setter!(val_opt CreateTransitGatewayPeeringAttachmentRequest dry_run(bool));
-}
-/// The `CreateTransitGatewayPolicyTable` operation.
-///
-/// Creates a transit gateway policy table.
-pub struct CreateTransitGatewayPolicyTable(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayPolicyTableRequest,
-        t::CreateTransitGatewayPolicyTableResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateTransitGatewayPolicyTable, t::CreateTransitGatewayPolicyTableRequest,
-    t::CreateTransitGatewayPolicyTableResult, rt::NoErrors,
-    op::CREATE_TRANSIT_GATEWAY_POLICY_TABLE
-);
-impl CreateTransitGatewayPolicyTable {
-    rt::setter!(
-        into_req CreateTransitGatewayPolicyTableRequest transit_gateway_id(String)
-    );
-    rt::setter!(
-        items CreateTransitGatewayPolicyTableRequest
-        tag_specifications(t::TagSpecification) push_tag_specifications
-    );
-    rt::setter!(val_opt CreateTransitGatewayPolicyTableRequest dry_run(bool));
-}
-/// The `CreateTransitGatewayPolicyTableEntry` operation.
-///
-/// Creates an entry in a transit gateway policy table to route matching traffic to a specified route table.
-pub struct CreateTransitGatewayPolicyTableEntry(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayPolicyTableEntryRequest,
-        t::CreateTransitGatewayPolicyTableEntryResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateTransitGatewayPolicyTableEntry, t::CreateTransitGatewayPolicyTableEntryRequest,
-    t::CreateTransitGatewayPolicyTableEntryResult, rt::NoErrors,
-    op::CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY
-);
-impl CreateTransitGatewayPolicyTableEntry {
-    rt::setter!(
-        into_req CreateTransitGatewayPolicyTableEntryRequest
-        transit_gateway_policy_table_id(String)
-    );
-    rt::setter!(
-        into_req CreateTransitGatewayPolicyTableEntryRequest policy_rule_number(String)
-    );
-    rt::setter!(
-        val_opt CreateTransitGatewayPolicyTableEntryRequest
-        policy_rule(t::TransitGatewayRequestPolicyRule)
-    );
-    rt::setter!(
-        into_req CreateTransitGatewayPolicyTableEntryRequest
-        target_route_table_id(String)
-    );
-    rt::setter!(val_opt CreateTransitGatewayPolicyTableEntryRequest dry_run(bool));
-}
-/// The `CreateTransitGatewayPrefixListReference` operation.
-///
-/// Creates a reference (route) to a prefix list in a specified transit gateway route table.
-pub struct CreateTransitGatewayPrefixListReference(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayPrefixListReferenceRequest,
-        t::CreateTransitGatewayPrefixListReferenceResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateTransitGatewayPrefixListReference,
-    t::CreateTransitGatewayPrefixListReferenceRequest,
-    t::CreateTransitGatewayPrefixListReferenceResult, rt::NoErrors,
-    op::CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE
-);
-impl CreateTransitGatewayPrefixListReference {
-    rt::setter!(
-        into_req CreateTransitGatewayPrefixListReferenceRequest
-        transit_gateway_route_table_id(String)
-    );
-    rt::setter!(
-        into_req CreateTransitGatewayPrefixListReferenceRequest prefix_list_id(String)
-    );
-    rt::setter!(
-        into_opt CreateTransitGatewayPrefixListReferenceRequest
-        transit_gateway_attachment_id(String)
-    );
-    rt::setter!(val_opt CreateTransitGatewayPrefixListReferenceRequest blackhole(bool));
-    rt::setter!(val_opt CreateTransitGatewayPrefixListReferenceRequest dry_run(bool));
-}
-/// The `CreateTransitGatewayRoute` operation.
-///
-/// Creates a static route for the specified transit gateway route table.
-pub struct CreateTransitGatewayRoute(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayRouteRequest,
-        t::CreateTransitGatewayRouteResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateTransitGatewayRoute, t::CreateTransitGatewayRouteRequest,
-    t::CreateTransitGatewayRouteResult, rt::NoErrors, op::CREATE_TRANSIT_GATEWAY_ROUTE
-);
-impl CreateTransitGatewayRoute {
-    rt::setter!(
-        into_req CreateTransitGatewayRouteRequest destination_cidr_block(String)
-    );
-    rt::setter!(
-        into_req CreateTransitGatewayRouteRequest transit_gateway_route_table_id(String)
-    );
-    rt::setter!(
-        into_opt CreateTransitGatewayRouteRequest transit_gateway_attachment_id(String)
-    );
-    rt::setter!(val_opt CreateTransitGatewayRouteRequest blackhole(bool));
-    rt::setter!(val_opt CreateTransitGatewayRouteRequest dry_run(bool));
-}
-/// The `CreateTransitGatewayRouteTable` operation.
-///
-/// Creates a route table for the specified transit gateway.
-pub struct CreateTransitGatewayRouteTable(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayRouteTableRequest,
-        t::CreateTransitGatewayRouteTableResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateTransitGatewayRouteTable, t::CreateTransitGatewayRouteTableRequest,
-    t::CreateTransitGatewayRouteTableResult, rt::NoErrors,
-    op::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE
-);
-impl CreateTransitGatewayRouteTable {
-    rt::setter!(
-        into_req CreateTransitGatewayRouteTableRequest transit_gateway_id(String)
-    );
-    rt::setter!(
-        items CreateTransitGatewayRouteTableRequest
-        tag_specifications(t::TagSpecification) push_tag_specifications
-    );
-    rt::setter!(val_opt CreateTransitGatewayRouteTableRequest dry_run(bool));
-}
-/// The `CreateTransitGatewayRouteTableAnnouncement` operation.
-///
-/// Advertises a new transit gateway route table.
-pub struct CreateTransitGatewayRouteTableAnnouncement(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayRouteTableAnnouncementRequest,
-        t::CreateTransitGatewayRouteTableAnnouncementResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    CreateTransitGatewayRouteTableAnnouncement,
-    t::CreateTransitGatewayRouteTableAnnouncementRequest,
-    t::CreateTransitGatewayRouteTableAnnouncementResult, rt::NoErrors,
-    op::CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT
-);
-impl CreateTransitGatewayRouteTableAnnouncement {
-    rt::setter!(
-        into_req CreateTransitGatewayRouteTableAnnouncementRequest
-        transit_gateway_route_table_id(String)
-    );
-    rt::setter!(
-        into_req CreateTransitGatewayRouteTableAnnouncementRequest
-        peering_attachment_id(String)
-    );
-    rt::setter!(
-        items CreateTransitGatewayRouteTableAnnouncementRequest
-        tag_specifications(t::TagSpecification) push_tag_specifications
-    );
-    rt::setter!(val_opt CreateTransitGatewayRouteTableAnnouncementRequest dry_run(bool));
-}
-impl super::Client {
     /// Attaches the specified VPC to the specified transit gateway. Returns [`CreateTransitGatewayVpcAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_transit_gateway_vpc_attachment(
         &self,
     ) -> CreateTransitGatewayVpcAttachment {
-        CreateTransitGatewayVpcAttachment(
-            rt::Call::new(&self.handle, &op::CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT),
-        )
+        rt::builder(&self.handle)
     }
     /// An Amazon Web Services Verified Access endpoint is where you define your application along with an optional endpoint-level access policy. Returns [`CreateVerifiedAccessEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_verified_access_endpoint(&self) -> CreateVerifiedAccessEndpoint {
-        CreateVerifiedAccessEndpoint(
-            rt::Call::new(&self.handle, &op::CREATE_VERIFIED_ACCESS_ENDPOINT),
-        )
+        rt::builder(&self.handle)
     }
     /// An Amazon Web Services Verified Access group is a collection of Amazon Web Services Verified Access endpoints who's associated applications have similar security requirements. Each instance within a Verified Access group shares an Verified Access policy. For example, you can group all Verified Access instances associated with "sales" applications together and use one common Verified Access policy. Returns [`CreateVerifiedAccessGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_verified_access_group(&self) -> CreateVerifiedAccessGroup {
-        CreateVerifiedAccessGroup(
-            rt::Call::new(&self.handle, &op::CREATE_VERIFIED_ACCESS_GROUP),
-        )
+        rt::builder(&self.handle)
     }
     /// An Amazon Web Services Verified Access instance is a regional entity that evaluates application requests and grants access only when your security requirements are met. Returns [`CreateVerifiedAccessInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_verified_access_instance(&self) -> CreateVerifiedAccessInstance {
-        CreateVerifiedAccessInstance(
-            rt::Call::new(&self.handle, &op::CREATE_VERIFIED_ACCESS_INSTANCE),
-        )
+        rt::builder(&self.handle)
     }
     /// A trust provider is a third-party entity that creates, maintains, and manages identity information for users and devices. When an application request is made, the identity information sent by the trust provider is evaluated by Verified Access before allowing or denying the application request. Returns [`CreateVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_verified_access_trust_provider(
         &self,
     ) -> CreateVerifiedAccessTrustProvider {
-        CreateVerifiedAccessTrustProvider(
-            rt::Call::new(&self.handle, &op::CREATE_VERIFIED_ACCESS_TRUST_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates an EBS volume that can be attached to an instance in the same Availability Zone. Returns [`CreateVolume`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_volume(&self) -> CreateVolume {
-        CreateVolume(rt::Call::new(&self.handle, &op::CREATE_VOLUME))
+        rt::builder(&self.handle)
     }
     /// Creates a VPC with the specified CIDR blocks. Returns [`CreateVpc`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_vpc(&self) -> CreateVpc {
-        CreateVpc(rt::Call::new(&self.handle, &op::CREATE_VPC))
+        rt::builder(&self.handle)
     }
     /// Create a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`CreateVpcBlockPublicAccessExclusion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_vpc_block_public_access_exclusion(
         &self,
     ) -> CreateVpcBlockPublicAccessExclusion {
-        CreateVpcBlockPublicAccessExclusion(
-            rt::Call::new(&self.handle, &op::CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a VPC Encryption Control configuration for a specified VPC. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements for standards like HIPAA, FedRAMP, and PCI DSS. Returns [`CreateVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_vpc_encryption_control(&self) -> CreateVpcEncryptionControl {
-        CreateVpcEncryptionControl(
-            rt::Call::new(&self.handle, &op::CREATE_VPC_ENCRYPTION_CONTROL),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a VPC endpoint. A VPC endpoint provides a private connection between the specified VPC and the specified endpoint service. You can use an endpoint service provided by Amazon Web Services, an Amazon Web Services Marketplace Partner, or another Amazon Web Services account. For more information, see the [Amazon Web Services PrivateLink User Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/). Returns [`CreateVpcEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_vpc_endpoint(&self) -> CreateVpcEndpoint {
-        CreateVpcEndpoint(rt::Call::new(&self.handle, &op::CREATE_VPC_ENDPOINT))
+        rt::builder(&self.handle)
     }
     /// Creates a connection notification for a specified VPC endpoint or VPC endpoint service. A connection notification notifies you of specific endpoint events. You must create an SNS topic to receive notifications. For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/CreateTopic.html) in the *Amazon SNS Developer Guide*. Returns [`CreateVpcEndpointConnectionNotification`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_vpc_endpoint_connection_notification(
         &self,
     ) -> CreateVpcEndpointConnectionNotification {
-        CreateVpcEndpointConnectionNotification(
-            rt::Call::new(&self.handle, &op::CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a VPC endpoint service to which service consumers (Amazon Web Services accounts, users, and IAM roles) can connect. Returns [`CreateVpcEndpointServiceConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_vpc_endpoint_service_configuration(
         &self,
     ) -> CreateVpcEndpointServiceConfiguration {
-        CreateVpcEndpointServiceConfiguration(
-            rt::Call::new(&self.handle, &op::CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Requests a VPC peering connection between two VPCs: a requester VPC that you own and an accepter VPC with which to create the connection. The accepter VPC can belong to another Amazon Web Services account and can be in a different Region to the requester VPC. The requester VPC and accepter VPC cannot have overlapping CIDR blocks. Returns [`CreateVpcPeeringConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_vpc_peering_connection(&self) -> CreateVpcPeeringConnection {
-        CreateVpcPeeringConnection(
-            rt::Call::new(&self.handle, &op::CREATE_VPC_PEERING_CONNECTION),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a VPN concentrator that aggregates multiple VPN connections to a transit gateway. Returns [`CreateVpnConcentrator`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_vpn_concentrator(&self) -> CreateVpnConcentrator {
-        CreateVpnConcentrator(rt::Call::new(&self.handle, &op::CREATE_VPN_CONCENTRATOR))
+        rt::builder(&self.handle)
     }
     /// Creates a VPN connection between an existing virtual private gateway or transit gateway and a customer gateway. The supported connection type is `ipsec.1`. Returns [`CreateVpnConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_vpn_connection(&self) -> CreateVpnConnection {
-        CreateVpnConnection(rt::Call::new(&self.handle, &op::CREATE_VPN_CONNECTION))
+        rt::builder(&self.handle)
     }
     /// Creates a static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway. Returns [`CreateVpnConnectionRoute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_vpn_connection_route(&self) -> CreateVpnConnectionRoute {
-        CreateVpnConnectionRoute(
-            rt::Call::new(&self.handle, &op::CREATE_VPN_CONNECTION_ROUTE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `CreateTransitGatewayVpcAttachment` operation.
@@ -1430,7 +701,7 @@ impl super::Client {
     /// Creates a virtual private gateway. A virtual private gateway is the endpoint on the VPC side of your VPN connection. You can create a virtual private gateway before creating the VPC itself. Returns [`CreateVpnGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_vpn_gateway(&self) -> CreateVpnGateway {
-        CreateVpnGateway(rt::Call::new(&self.handle, &op::CREATE_VPN_GATEWAY))
+        rt::builder(&self.handle)
     }
 }
 /// The `CreateVpnGateway` operation.

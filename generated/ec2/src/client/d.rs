@@ -8,105 +8,88 @@ impl super::Client {
     /// Deletes an application status check. The following rules apply: Returns [`DeleteApplicationStatusCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_application_status_check(&self) -> DeleteApplicationStatusCheck {
-        DeleteApplicationStatusCheck(
-            rt::Call::new(&self.handle, &op::DELETE_APPLICATION_STATUS_CHECK),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes an existing Capacity Manager data export configuration. This stops future scheduled exports but does not delete previously exported files from S3. Returns [`DeleteCapacityManagerDataExport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_capacity_manager_data_export(
         &self,
     ) -> DeleteCapacityManagerDataExport {
-        DeleteCapacityManagerDataExport(
-            rt::Call::new(&self.handle, &op::DELETE_CAPACITY_MANAGER_DATA_EXPORT),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a carrier gateway. Returns [`DeleteCarrierGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_carrier_gateway(&self) -> DeleteCarrierGateway {
-        DeleteCarrierGateway(rt::Call::new(&self.handle, &op::DELETE_CARRIER_GATEWAY))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified Client VPN endpoint. You must disassociate all target networks before you can delete a Client VPN endpoint. Returns [`DeleteClientVpnEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_client_vpn_endpoint(&self) -> DeleteClientVpnEndpoint {
-        DeleteClientVpnEndpoint(
-            rt::Call::new(&self.handle, &op::DELETE_CLIENT_VPN_ENDPOINT),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the authorization policy for a Client VPN endpoint. Returns [`DeleteClientVpnEndpointAuthorizationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_client_vpn_endpoint_authorization_policy(
         &self,
     ) -> DeleteClientVpnEndpointAuthorizationPolicy {
-        DeleteClientVpnEndpointAuthorizationPolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a route from a Client VPN endpoint. You can only delete routes that you manually added using the **CreateClientVpnRoute** action. You cannot delete routes that were automatically added when associating a subnet. To remove routes that have been automatically added, disassociate the target subnet from the Client VPN endpoint. Returns [`DeleteClientVpnRoute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_client_vpn_route(&self) -> DeleteClientVpnRoute {
-        DeleteClientVpnRoute(rt::Call::new(&self.handle, &op::DELETE_CLIENT_VPN_ROUTE))
+        rt::builder(&self.handle)
     }
     /// Deletes a range of customer-owned IP addresses. Returns [`DeleteCoipCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_coip_cidr(&self) -> DeleteCoipCidr {
-        DeleteCoipCidr(rt::Call::new(&self.handle, &op::DELETE_COIP_CIDR))
+        rt::builder(&self.handle)
     }
     /// Deletes a pool of customer-owned IP (CoIP) addresses. Returns [`DeleteCoipPool`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_coip_pool(&self) -> DeleteCoipPool {
-        DeleteCoipPool(rt::Call::new(&self.handle, &op::DELETE_COIP_POOL))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified customer gateway. You must delete the VPN connection before you can delete the customer gateway. Returns [`DeleteCustomerGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_customer_gateway(&self) -> DeleteCustomerGateway {
-        DeleteCustomerGateway(rt::Call::new(&self.handle, &op::DELETE_CUSTOMER_GATEWAY))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified set of DHCP options. You must disassociate the set of DHCP options before you can delete it. You can disassociate the set of DHCP options by associating either a new set of options or the default set of options with the VPC. Returns [`DeleteDhcpOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_dhcp_options(&self) -> DeleteDhcpOptions {
-        DeleteDhcpOptions(rt::Call::new(&self.handle, &op::DELETE_DHCP_OPTIONS))
+        rt::builder(&self.handle)
     }
     /// Deletes an egress-only internet gateway. Returns [`DeleteEgressOnlyInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_egress_only_internet_gateway(
         &self,
     ) -> DeleteEgressOnlyInternetGateway {
-        DeleteEgressOnlyInternetGateway(
-            rt::Call::new(&self.handle, &op::DELETE_EGRESS_ONLY_INTERNET_GATEWAY),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified EC2 Fleet request. Returns [`DeleteFleets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_fleets(&self) -> DeleteFleets {
-        DeleteFleets(rt::Call::new(&self.handle, &op::DELETE_FLEETS))
+        rt::builder(&self.handle)
     }
     /// Deletes one or more flow logs. Returns [`DeleteFlowLogs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_flow_logs(&self) -> DeleteFlowLogs {
-        DeleteFlowLogs(rt::Call::new(&self.handle, &op::DELETE_FLOW_LOGS))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified Amazon FPGA Image (AFI). Returns [`DeleteFpgaImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_fpga_image(&self) -> DeleteFpgaImage {
-        DeleteFpgaImage(rt::Call::new(&self.handle, &op::DELETE_FPGA_IMAGE))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified image usage report. Returns [`DeleteImageUsageReport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_image_usage_report(&self) -> DeleteImageUsageReport {
-        DeleteImageUsageReport(
-            rt::Call::new(&self.handle, &op::DELETE_IMAGE_USAGE_REPORT),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified EC2 Instance Connect Endpoint. Returns [`DeleteInstanceConnectEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_instance_connect_endpoint(&self) -> DeleteInstanceConnectEndpoint {
-        DeleteInstanceConnectEndpoint(
-            rt::Call::new(&self.handle, &op::DELETE_INSTANCE_CONNECT_ENDPOINT),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteApplicationStatusCheck` operation.
@@ -430,111 +413,90 @@ impl super::Client {
     /// Deletes the specified event window. Returns [`DeleteInstanceEventWindow`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_instance_event_window(&self) -> DeleteInstanceEventWindow {
-        DeleteInstanceEventWindow(
-            rt::Call::new(&self.handle, &op::DELETE_INSTANCE_EVENT_WINDOW),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it. Returns [`DeleteInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_internet_gateway(&self) -> DeleteInternetGateway {
-        DeleteInternetGateway(rt::Call::new(&self.handle, &op::DELETE_INTERNET_GATEWAY))
+        rt::builder(&self.handle)
     }
     /// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs. Returns [`DeleteIpam`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_ipam(&self) -> DeleteIpam {
-        DeleteIpam(rt::Call::new(&self.handle, &op::DELETE_IPAM))
+        rt::builder(&self.handle)
     }
     /// Delete a verification token. Returns [`DeleteIpamExternalResourceVerificationToken`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_ipam_external_resource_verification_token(
         &self,
     ) -> DeleteIpamExternalResourceVerificationToken {
-        DeleteIpamExternalResourceVerificationToken(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry. Returns [`DeleteIpamInternetRegistryAssociation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_ipam_internet_registry_association(
         &self,
     ) -> DeleteIpamInternetRegistryAssociation {
-        DeleteIpamInternetRegistryAssociation(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes an IPAM policy. Returns [`DeleteIpamPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_ipam_policy(&self) -> DeleteIpamPolicy {
-        DeleteIpamPolicy(rt::Call::new(&self.handle, &op::DELETE_IPAM_POLICY))
+        rt::builder(&self.handle)
     }
     /// Delete an IPAM pool. Returns [`DeleteIpamPool`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_ipam_pool(&self) -> DeleteIpamPool {
-        DeleteIpamPool(rt::Call::new(&self.handle, &op::DELETE_IPAM_POOL))
+        rt::builder(&self.handle)
     }
     /// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it. Returns [`DeleteIpamPrefixListResolver`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_ipam_prefix_list_resolver(&self) -> DeleteIpamPrefixListResolver {
-        DeleteIpamPrefixListResolver(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_PREFIX_LIST_RESOLVER),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization. Returns [`DeleteIpamPrefixListResolverTarget`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_ipam_prefix_list_resolver_target(
         &self,
     ) -> DeleteIpamPrefixListResolverTarget {
-        DeleteIpamPrefixListResolverTarget(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`DeleteIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_ipam_resource_discovery(&self) -> DeleteIpamResourceDiscovery {
-        DeleteIpamResourceDiscovery(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_RESOURCE_DISCOVERY),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a routing policy registration for a specified CIDR prefix. Returns [`DeleteIpamRoutingPolicyRegistration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_ipam_routing_policy_registration(
         &self,
     ) -> DeleteIpamRoutingPolicyRegistration {
-        DeleteIpamRoutingPolicyRegistration(
-            rt::Call::new(&self.handle, &op::DELETE_IPAM_ROUTING_POLICY_REGISTRATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Delete the scope for an IPAM. You cannot delete the default scopes. Returns [`DeleteIpamScope`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_ipam_scope(&self) -> DeleteIpamScope {
-        DeleteIpamScope(rt::Call::new(&self.handle, &op::DELETE_IPAM_SCOPE))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified key pair, by removing the public key from Amazon EC2. Returns [`DeleteKeyPair`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_key_pair(&self) -> DeleteKeyPair {
-        DeleteKeyPair(rt::Call::new(&self.handle, &op::DELETE_KEY_PAIR))
+        rt::builder(&self.handle)
     }
     /// Deletes a launch template. Deleting a launch template deletes all of its versions. Returns [`DeleteLaunchTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_launch_template(&self) -> DeleteLaunchTemplate {
-        DeleteLaunchTemplate(rt::Call::new(&self.handle, &op::DELETE_LAUNCH_TEMPLATE))
+        rt::builder(&self.handle)
     }
     /// Deletes one or more versions of a launch template. Returns [`DeleteLaunchTemplateVersions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_launch_template_versions(&self) -> DeleteLaunchTemplateVersions {
-        DeleteLaunchTemplateVersions(
-            rt::Call::new(&self.handle, &op::DELETE_LAUNCH_TEMPLATE_VERSIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified route from the specified local gateway route table. Returns [`DeleteLocalGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_local_gateway_route(&self) -> DeleteLocalGatewayRoute {
-        DeleteLocalGatewayRoute(
-            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_ROUTE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteInstanceEventWindow` operation.
@@ -885,132 +847,96 @@ impl super::Client {
     /// Deletes a local gateway route table. Returns [`DeleteLocalGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_local_gateway_route_table(&self) -> DeleteLocalGatewayRouteTable {
-        DeleteLocalGatewayRouteTable(
-            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a local gateway route table virtual interface group association. Returns [`DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_local_gateway_route_table_virtual_interface_group_association(
         &self,
     ) -> DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
-        DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified association between a VPC and local gateway route table. Returns [`DeleteLocalGatewayRouteTableVpcAssociation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_local_gateway_route_table_vpc_association(
         &self,
     ) -> DeleteLocalGatewayRouteTableVpcAssociation {
-        DeleteLocalGatewayRouteTableVpcAssociation(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified local gateway virtual interface. Returns [`DeleteLocalGatewayVirtualInterface`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_local_gateway_virtual_interface(
         &self,
     ) -> DeleteLocalGatewayVirtualInterface {
-        DeleteLocalGatewayVirtualInterface(
-            rt::Call::new(&self.handle, &op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE),
-        )
+        rt::builder(&self.handle)
     }
     /// Delete the specified local gateway interface group. Returns [`DeleteLocalGatewayVirtualInterfaceGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_local_gateway_virtual_interface_group(
         &self,
     ) -> DeleteLocalGatewayVirtualInterfaceGroup {
-        DeleteLocalGatewayVirtualInterfaceGroup(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources. Returns [`DeleteManagedPrefixList`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_managed_prefix_list(&self) -> DeleteManagedPrefixList {
-        DeleteManagedPrefixList(
-            rt::Call::new(&self.handle, &op::DELETE_MANAGED_PREFIX_LIST),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously. Returns [`DeleteMetricCategory`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_metric_category(&self) -> DeleteMetricCategory {
-        DeleteMetricCategory(rt::Call::new(&self.handle, &op::DELETE_METRIC_CATEGORY))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables. Returns [`DeleteNatGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_nat_gateway(&self) -> DeleteNatGateway {
-        DeleteNatGateway(rt::Call::new(&self.handle, &op::DELETE_NAT_GATEWAY))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL. Returns [`DeleteNetworkAcl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_network_acl(&self) -> DeleteNetworkAcl {
-        DeleteNetworkAcl(rt::Call::new(&self.handle, &op::DELETE_NETWORK_ACL))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified ingress or egress entry (rule) from the specified network ACL. Returns [`DeleteNetworkAclEntry`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_network_acl_entry(&self) -> DeleteNetworkAclEntry {
-        DeleteNetworkAclEntry(rt::Call::new(&self.handle, &op::DELETE_NETWORK_ACL_ENTRY))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified Network Access Scope. Returns [`DeleteNetworkInsightsAccessScope`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_network_insights_access_scope(
         &self,
     ) -> DeleteNetworkInsightsAccessScope {
-        DeleteNetworkInsightsAccessScope(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified Network Access Scope analysis. Returns [`DeleteNetworkInsightsAccessScopeAnalysis`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_network_insights_access_scope_analysis(
         &self,
     ) -> DeleteNetworkInsightsAccessScopeAnalysis {
-        DeleteNetworkInsightsAccessScopeAnalysis(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified network insights analysis. Returns [`DeleteNetworkInsightsAnalysis`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_network_insights_analysis(&self) -> DeleteNetworkInsightsAnalysis {
-        DeleteNetworkInsightsAnalysis(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_ANALYSIS),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified path. Returns [`DeleteNetworkInsightsPath`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_network_insights_path(&self) -> DeleteNetworkInsightsPath {
-        DeleteNetworkInsightsPath(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INSIGHTS_PATH),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified network interface. You must detach the network interface before you can delete it. Returns [`DeleteNetworkInterface`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_network_interface(&self) -> DeleteNetworkInterface {
-        DeleteNetworkInterface(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INTERFACE),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment. Returns [`DeleteNetworkInterfacePermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_network_interface_permission(
         &self,
     ) -> DeleteNetworkInterfacePermission {
-        DeleteNetworkInterfacePermission(
-            rt::Call::new(&self.handle, &op::DELETE_NETWORK_INTERFACE_PERMISSION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteLocalGatewayRouteTable` operation.
@@ -1344,97 +1270,82 @@ impl super::Client {
     pub fn delete_networking_flex_cost_allocation_policies(
         &self,
     ) -> DeleteNetworkingFlexCostAllocationPolicies {
-        DeleteNetworkingFlexCostAllocationPolicies(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*. Returns [`DeletePlacementGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_placement_group(&self) -> DeletePlacementGroup {
-        DeletePlacementGroup(rt::Call::new(&self.handle, &op::DELETE_PLACEMENT_GROUP))
+        rt::builder(&self.handle)
     }
     /// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. Returns [`DeletePublicIpv4Pool`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_public_ipv4_pool(&self) -> DeletePublicIpv4Pool {
-        DeletePublicIpv4Pool(rt::Call::new(&self.handle, &op::DELETE_PUBLIC_IPV4_POOL))
+        rt::builder(&self.handle)
     }
     /// Deletes the queued purchases for the specified Reserved Instances. Returns [`DeleteQueuedReservedInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_queued_reserved_instances(&self) -> DeleteQueuedReservedInstances {
-        DeleteQueuedReservedInstances(
-            rt::Call::new(&self.handle, &op::DELETE_QUEUED_RESERVED_INSTANCES),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified route from the specified route table. Returns [`DeleteRoute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_route(&self) -> DeleteRoute {
-        DeleteRoute(rt::Call::new(&self.handle, &op::DELETE_ROUTE))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified route server. Returns [`DeleteRouteServer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_route_server(&self) -> DeleteRouteServer {
-        DeleteRouteServer(rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified route server endpoint. Returns [`DeleteRouteServerEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_route_server_endpoint(&self) -> DeleteRouteServerEndpoint {
-        DeleteRouteServerEndpoint(
-            rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER_ENDPOINT),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified BGP peer from a route server. Returns [`DeleteRouteServerPeer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_route_server_peer(&self) -> DeleteRouteServerPeer {
-        DeleteRouteServerPeer(rt::Call::new(&self.handle, &op::DELETE_ROUTE_SERVER_PEER))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table. Returns [`DeleteRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_route_table(&self) -> DeleteRouteTable {
-        DeleteRouteTable(rt::Call::new(&self.handle, &op::DELETE_ROUTE_TABLE))
+        rt::builder(&self.handle)
     }
     /// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network. Returns [`DeleteSecondaryNetwork`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_secondary_network(&self) -> DeleteSecondaryNetwork {
-        DeleteSecondaryNetwork(
-            rt::Call::new(&self.handle, &op::DELETE_SECONDARY_NETWORK),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion. Returns [`DeleteSecondarySubnet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_secondary_subnet(&self) -> DeleteSecondarySubnet {
-        DeleteSecondarySubnet(rt::Call::new(&self.handle, &op::DELETE_SECONDARY_SUBNET))
+        rt::builder(&self.handle)
     }
     /// Deletes a security group. Returns [`DeleteSecurityGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_security_group(&self) -> DeleteSecurityGroup {
-        DeleteSecurityGroup(rt::Call::new(&self.handle, &op::DELETE_SECURITY_GROUP))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified snapshot. Returns [`DeleteSnapshot`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_snapshot(&self) -> DeleteSnapshot {
-        DeleteSnapshot(rt::Call::new(&self.handle, &op::DELETE_SNAPSHOT))
+        rt::builder(&self.handle)
     }
     /// Deletes the data feed for Spot Instances. Returns [`DeleteSpotDatafeedSubscription`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_spot_datafeed_subscription(&self) -> DeleteSpotDatafeedSubscription {
-        DeleteSpotDatafeedSubscription(
-            rt::Call::new(&self.handle, &op::DELETE_SPOT_DATAFEED_SUBSCRIPTION),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet. Returns [`DeleteSubnet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_subnet(&self) -> DeleteSubnet {
-        DeleteSubnet(rt::Call::new(&self.handle, &op::DELETE_SUBNET))
+        rt::builder(&self.handle)
     }
     /// Deletes a subnet CIDR reservation. Returns [`DeleteSubnetCidrReservation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_subnet_cidr_reservation(&self) -> DeleteSubnetCidrReservation {
-        DeleteSubnetCidrReservation(
-            rt::Call::new(&self.handle, &op::DELETE_SUBNET_CIDR_RESERVATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteNetworkingFlexCostAllocationPolicies` operation.
@@ -1750,137 +1661,100 @@ impl super::Client {
     /// Deletes the specified set of tags from the specified set of resources. Returns [`DeleteTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_tags(&self) -> DeleteTags {
-        DeleteTags(rt::Call::new(&self.handle, &op::DELETE_TAGS))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified Traffic Mirror filter. Returns [`DeleteTrafficMirrorFilter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_traffic_mirror_filter(&self) -> DeleteTrafficMirrorFilter {
-        DeleteTrafficMirrorFilter(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_FILTER),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified Traffic Mirror rule. Returns [`DeleteTrafficMirrorFilterRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_traffic_mirror_filter_rule(&self) -> DeleteTrafficMirrorFilterRule {
-        DeleteTrafficMirrorFilterRule(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_FILTER_RULE),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified Traffic Mirror session. Returns [`DeleteTrafficMirrorSession`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_traffic_mirror_session(&self) -> DeleteTrafficMirrorSession {
-        DeleteTrafficMirrorSession(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_SESSION),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified Traffic Mirror target. Returns [`DeleteTrafficMirrorTarget`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_traffic_mirror_target(&self) -> DeleteTrafficMirrorTarget {
-        DeleteTrafficMirrorTarget(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_MIRROR_TARGET),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified transit gateway. Returns [`DeleteTransitGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_transit_gateway(&self) -> DeleteTransitGateway {
-        DeleteTransitGateway(rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY))
+        rt::builder(&self.handle)
     }
     /// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway. Returns [`DeleteTransitGatewayClientVpnAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_transit_gateway_client_vpn_attachment(
         &self,
     ) -> DeleteTransitGatewayClientVpnAttachment {
-        DeleteTransitGatewayClientVpnAttachment(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment. Returns [`DeleteTransitGatewayConnect`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_transit_gateway_connect(&self) -> DeleteTransitGatewayConnect {
-        DeleteTransitGatewayConnect(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_CONNECT),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified Connect peer. Returns [`DeleteTransitGatewayConnectPeer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_transit_gateway_connect_peer(
         &self,
     ) -> DeleteTransitGatewayConnectPeer {
-        DeleteTransitGatewayConnectPeer(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_CONNECT_PEER),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a transit gateway metering policy. Returns [`DeleteTransitGatewayMeteringPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_transit_gateway_metering_policy(
         &self,
     ) -> DeleteTransitGatewayMeteringPolicy {
-        DeleteTransitGatewayMeteringPolicy(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_METERING_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes an entry from a transit gateway metering policy. Returns [`DeleteTransitGatewayMeteringPolicyEntry`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_transit_gateway_metering_policy_entry(
         &self,
     ) -> DeleteTransitGatewayMeteringPolicyEntry {
-        DeleteTransitGatewayMeteringPolicyEntry(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified transit gateway multicast domain. Returns [`DeleteTransitGatewayMulticastDomain`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_transit_gateway_multicast_domain(
         &self,
     ) -> DeleteTransitGatewayMulticastDomain {
-        DeleteTransitGatewayMulticastDomain(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state. Returns [`DeleteTransitGatewayNetworkFunctionAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_transit_gateway_network_function_attachment(
         &self,
     ) -> DeleteTransitGatewayNetworkFunctionAttachment {
-        DeleteTransitGatewayNetworkFunctionAttachment(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a transit gateway peering attachment. Returns [`DeleteTransitGatewayPeeringAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_transit_gateway_peering_attachment(
         &self,
     ) -> DeleteTransitGatewayPeeringAttachment {
-        DeleteTransitGatewayPeeringAttachment(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified transit gateway policy table. Returns [`DeleteTransitGatewayPolicyTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_transit_gateway_policy_table(
         &self,
     ) -> DeleteTransitGatewayPolicyTable {
-        DeleteTransitGatewayPolicyTable(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified transit gateway policy table entry. Returns [`DeleteTransitGatewayPolicyTableEntry`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_transit_gateway_policy_table_entry(
         &self,
     ) -> DeleteTransitGatewayPolicyTableEntry {
-        DeleteTransitGatewayPolicyTableEntry(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteTags` operation.

@@ -10,129 +10,94 @@ impl super::Client {
     pub fn delete_transit_gateway_prefix_list_reference(
         &self,
     ) -> DeleteTransitGatewayPrefixListReference {
-        DeleteTransitGatewayPrefixListReference(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified route from the specified transit gateway route table. Returns [`DeleteTransitGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_transit_gateway_route(&self) -> DeleteTransitGatewayRoute {
-        DeleteTransitGatewayRoute(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_ROUTE),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway. Returns [`DeleteTransitGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_transit_gateway_route_table(&self) -> DeleteTransitGatewayRouteTable {
-        DeleteTransitGatewayRouteTable(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE),
-        )
+        rt::builder(&self.handle)
     }
     /// Advertises to the transit gateway that a transit gateway route table is deleted. Returns [`DeleteTransitGatewayRouteTableAnnouncement`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_transit_gateway_route_table_announcement(
         &self,
     ) -> DeleteTransitGatewayRouteTableAnnouncement {
-        DeleteTransitGatewayRouteTableAnnouncement(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified VPC attachment. Returns [`DeleteTransitGatewayVpcAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_transit_gateway_vpc_attachment(
         &self,
     ) -> DeleteTransitGatewayVpcAttachment {
-        DeleteTransitGatewayVpcAttachment(
-            rt::Call::new(&self.handle, &op::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT),
-        )
+        rt::builder(&self.handle)
     }
     /// Delete an Amazon Web Services Verified Access endpoint. Returns [`DeleteVerifiedAccessEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_verified_access_endpoint(&self) -> DeleteVerifiedAccessEndpoint {
-        DeleteVerifiedAccessEndpoint(
-            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_ENDPOINT),
-        )
+        rt::builder(&self.handle)
     }
     /// Delete an Amazon Web Services Verified Access group. Returns [`DeleteVerifiedAccessGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_verified_access_group(&self) -> DeleteVerifiedAccessGroup {
-        DeleteVerifiedAccessGroup(
-            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_GROUP),
-        )
+        rt::builder(&self.handle)
     }
     /// Delete an Amazon Web Services Verified Access instance. Returns [`DeleteVerifiedAccessInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_verified_access_instance(&self) -> DeleteVerifiedAccessInstance {
-        DeleteVerifiedAccessInstance(
-            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_INSTANCE),
-        )
+        rt::builder(&self.handle)
     }
     /// Delete an Amazon Web Services Verified Access trust provider. Returns [`DeleteVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_verified_access_trust_provider(
         &self,
     ) -> DeleteVerifiedAccessTrustProvider {
-        DeleteVerifiedAccessTrustProvider(
-            rt::Call::new(&self.handle, &op::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance). Returns [`DeleteVolume`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_volume(&self) -> DeleteVolume {
-        DeleteVolume(rt::Call::new(&self.handle, &op::DELETE_VOLUME))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC. Returns [`DeleteVpc`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_vpc(&self) -> DeleteVpc {
-        DeleteVpc(rt::Call::new(&self.handle, &op::DELETE_VPC))
+        rt::builder(&self.handle)
     }
     /// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`DeleteVpcBlockPublicAccessExclusion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_vpc_block_public_access_exclusion(
         &self,
     ) -> DeleteVpcBlockPublicAccessExclusion {
-        DeleteVpcBlockPublicAccessExclusion(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC. Returns [`DeleteVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_vpc_encryption_control(&self) -> DeleteVpcEncryptionControl {
-        DeleteVpcEncryptionControl(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_ENCRYPTION_CONTROL),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified VPC endpoint connection notifications. Returns [`DeleteVpcEndpointConnectionNotifications`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_vpc_endpoint_connection_notifications(
         &self,
     ) -> DeleteVpcEndpointConnectionNotifications {
-        DeleteVpcEndpointConnectionNotifications(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service. Returns [`DeleteVpcEndpointServiceConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_vpc_endpoint_service_configurations(
         &self,
     ) -> DeleteVpcEndpointServiceConfigurations {
-        DeleteVpcEndpointServiceConfigurations(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified VPC endpoints. Returns [`DeleteVpcEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_vpc_endpoints(&self) -> DeleteVpcEndpoints {
-        DeleteVpcEndpoints(rt::Call::new(&self.handle, &op::DELETE_VPC_ENDPOINTS))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteTransitGatewayPrefixListReference` operation.
@@ -488,119 +453,90 @@ impl super::Client {
     /// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state. Returns [`DeleteVpcPeeringConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_vpc_peering_connection(&self) -> DeleteVpcPeeringConnection {
-        DeleteVpcPeeringConnection(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_PEERING_CONNECTION),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified VPN concentrator. Returns [`DeleteVpnConcentrator`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_vpn_concentrator(&self) -> DeleteVpnConcentrator {
-        DeleteVpnConcentrator(rt::Call::new(&self.handle, &op::DELETE_VPN_CONCENTRATOR))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified VPN connection. Returns [`DeleteVpnConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_vpn_connection(&self) -> DeleteVpnConnection {
-        DeleteVpnConnection(rt::Call::new(&self.handle, &op::DELETE_VPN_CONNECTION))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway. Returns [`DeleteVpnConnectionRoute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_vpn_connection_route(&self) -> DeleteVpnConnectionRoute {
-        DeleteVpnConnectionRoute(
-            rt::Call::new(&self.handle, &op::DELETE_VPN_CONNECTION_ROUTE),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network. Returns [`DeleteVpnGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_vpn_gateway(&self) -> DeleteVpnGateway {
-        DeleteVpnGateway(rt::Call::new(&self.handle, &op::DELETE_VPN_GATEWAY))
+        rt::builder(&self.handle)
     }
     /// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool. Returns [`DeprovisionByoipCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deprovision_byoip_cidr(&self) -> DeprovisionByoipCidr {
-        DeprovisionByoipCidr(rt::Call::new(&self.handle, &op::DEPROVISION_BYOIP_CIDR))
+        rt::builder(&self.handle)
     }
     /// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*. Returns [`DeprovisionIpamByoasn`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deprovision_ipam_byoasn(&self) -> DeprovisionIpamByoasn {
-        DeprovisionIpamByoasn(rt::Call::new(&self.handle, &op::DEPROVISION_IPAM_BYOASN))
+        rt::builder(&self.handle)
     }
     /// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`DeprovisionIpamPoolCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deprovision_ipam_pool_cidr(&self) -> DeprovisionIpamPoolCidr {
-        DeprovisionIpamPoolCidr(
-            rt::Call::new(&self.handle, &op::DEPROVISION_IPAM_POOL_CIDR),
-        )
+        rt::builder(&self.handle)
     }
     /// Deprovision a CIDR from a public IPv4 pool. Returns [`DeprovisionPublicIpv4PoolCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deprovision_public_ipv4_pool_cidr(&self) -> DeprovisionPublicIpv4PoolCidr {
-        DeprovisionPublicIpv4PoolCidr(
-            rt::Call::new(&self.handle, &op::DEPROVISION_PUBLIC_IPV4_POOL_CIDR),
-        )
+        rt::builder(&self.handle)
     }
     /// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances. Returns [`DeregisterImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deregister_image(&self) -> DeregisterImage {
-        DeregisterImage(rt::Call::new(&self.handle, &op::DEREGISTER_IMAGE))
+        rt::builder(&self.handle)
     }
     /// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region. Returns [`DeregisterInstanceEventNotificationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deregister_instance_event_notification_attributes(
         &self,
     ) -> DeregisterInstanceEventNotificationAttributes {
-        DeregisterInstanceEventNotificationAttributes(
-            rt::Call::new(
-                &self.handle,
-                &op::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Deregisters the specified members (network interfaces) from the transit gateway multicast group. Returns [`DeregisterTransitGatewayMulticastGroupMembers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deregister_transit_gateway_multicast_group_members(
         &self,
     ) -> DeregisterTransitGatewayMulticastGroupMembers {
-        DeregisterTransitGatewayMulticastGroupMembers(
-            rt::Call::new(
-                &self.handle,
-                &op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Deregisters the specified sources (network interfaces) from the transit gateway multicast group. Returns [`DeregisterTransitGatewayMulticastGroupSources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deregister_transit_gateway_multicast_group_sources(
         &self,
     ) -> DeregisterTransitGatewayMulticastGroupSources {
-        DeregisterTransitGatewayMulticastGroupSources(
-            rt::Call::new(
-                &self.handle,
-                &op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes attributes of your Amazon Web Services account. The following are the supported account attributes: Returns [`DescribeAccountAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_account_attributes(&self) -> DescribeAccountAttributes {
-        DescribeAccountAttributes(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_ATTRIBUTES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements. Returns [`DescribeAccountVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_account_vpc_encryption_control(
         &self,
     ) -> DescribeAccountVpcEncryptionControl {
-        DescribeAccountVpcEncryptionControl(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*. Returns [`DescribeAddressTransfers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_address_transfers(&self) -> DescribeAddressTransfers {
-        DescribeAddressTransfers(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESS_TRANSFERS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteVpcPeeringConnection` operation.
@@ -978,124 +914,92 @@ impl super::Client {
     /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses. Returns [`DescribeAddresses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_addresses(&self) -> DescribeAddresses {
-        DescribeAddresses(rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESSES))
+        rt::builder(&self.handle)
     }
     /// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS). Returns [`DescribeAddressesAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_addresses_attribute(&self) -> DescribeAddressesAttribute {
-        DescribeAddressesAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ADDRESSES_ATTRIBUTE),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the longer ID format settings for all resource types in a specific Region. This request is useful for performing a quick audit to determine whether a specific Region is fully opted in for longer IDs (17-character IDs). Returns [`DescribeAggregateIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_aggregate_id_format(&self) -> DescribeAggregateIdFormat {
-        DescribeAggregateIdFormat(
-            rt::Call::new(&self.handle, &op::DESCRIBE_AGGREGATE_ID_FORMAT),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the aggregated application health status for the specified instances. The following rules apply: Returns [`DescribeApplicationStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_application_status(&self) -> DescribeApplicationStatus {
-        DescribeApplicationStatus(
-            rt::Call::new(&self.handle, &op::DESCRIBE_APPLICATION_STATUS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters. Returns [`DescribeApplicationStatusCheckAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_application_status_check_associations(
         &self,
     ) -> DescribeApplicationStatusCheckAssociations {
-        DescribeApplicationStatusCheckAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes application status checks, including configuration details such as protocol, port, path, thresholds, and associations. Results are paginated. Use the `NextToken` parameter to retrieve additional results. The following rules apply: Returns [`DescribeApplicationStatusChecks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_application_status_checks(&self) -> DescribeApplicationStatusChecks {
-        DescribeApplicationStatusChecks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_APPLICATION_STATUS_CHECKS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the Availability Zones, Local Zones, and Wavelength Zones that are available to you. Returns [`DescribeAvailabilityZones`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_availability_zones(&self) -> DescribeAvailabilityZones {
-        DescribeAvailabilityZones(
-            rt::Call::new(&self.handle, &op::DESCRIBE_AVAILABILITY_ZONES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the current Infrastructure Performance metric subscriptions. Returns [`DescribeAwsNetworkPerformanceMetricSubscriptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_aws_network_performance_metric_subscriptions(
         &self,
     ) -> DescribeAwsNetworkPerformanceMetricSubscriptions {
-        DescribeAwsNetworkPerformanceMetricSubscriptions(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified bundle tasks or all of your bundle tasks. Returns [`DescribeBundleTasks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_bundle_tasks(&self) -> DescribeBundleTasks {
-        DescribeBundleTasks(rt::Call::new(&self.handle, &op::DESCRIBE_BUNDLE_TASKS))
+        rt::builder(&self.handle)
     }
     /// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP). Returns [`DescribeByoipCidrs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_byoip_cidrs(&self) -> DescribeByoipCidrs {
-        DescribeByoipCidrs(rt::Call::new(&self.handle, &op::DESCRIBE_BYOIP_CIDRS))
+        rt::builder(&self.handle)
     }
     /// Describes the events for the specified Capacity Block extension during the specified time. Returns [`DescribeCapacityBlockExtensionHistory`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_capacity_block_extension_history(
         &self,
     ) -> DescribeCapacityBlockExtensionHistory {
-        DescribeCapacityBlockExtensionHistory(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using. Returns [`DescribeCapacityBlockExtensionOfferings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_capacity_block_extension_offerings(
         &self,
     ) -> DescribeCapacityBlockExtensionOfferings {
-        DescribeCapacityBlockExtensionOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time. Returns [`DescribeCapacityBlockOfferings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_capacity_block_offerings(&self) -> DescribeCapacityBlockOfferings {
-        DescribeCapacityBlockOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_OFFERINGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks. Returns [`DescribeCapacityBlockStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_capacity_block_status(&self) -> DescribeCapacityBlockStatus {
-        DescribeCapacityBlockStatus(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCK_STATUS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using. Returns [`DescribeCapacityBlocks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_capacity_blocks(&self) -> DescribeCapacityBlocks {
-        DescribeCapacityBlocks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_BLOCKS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity. Returns [`DescribeCapacityManagerDataExports`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_capacity_manager_data_exports(
         &self,
     ) -> DescribeCapacityManagerDataExports {
-        DescribeCapacityManagerDataExports(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeAddresses` operation.
@@ -1687,133 +1591,94 @@ impl super::Client {
     pub fn describe_capacity_reservation_billing_requests(
         &self,
     ) -> DescribeCapacityReservationBillingRequests {
-        DescribeCapacityReservationBillingRequests(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action. Returns [`DescribeCapacityReservationCancellationQuotes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_capacity_reservation_cancellation_quotes(
         &self,
     ) -> DescribeCapacityReservationCancellationQuotes {
-        DescribeCapacityReservationCancellationQuotes(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more Capacity Reservation date change quotes that you generated by using the `CreateCapacityReservationDateChangeQuote` operation. Returns [`DescribeCapacityReservationDateChangeQuotes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_capacity_reservation_date_change_quotes(
         &self,
     ) -> DescribeCapacityReservationDateChangeQuotes {
-        DescribeCapacityReservationDateChangeQuotes(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more Capacity Reservation Fleets. Returns [`DescribeCapacityReservationFleets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_capacity_reservation_fleets(
         &self,
     ) -> DescribeCapacityReservationFleets {
-        DescribeCapacityReservationFleets(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATION_FLEETS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes a tree-based hierarchy that represents the physical host placement of your pending or active Capacity Reservations within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your capacity within the Amazon Web Services network before it is launched and use this information to allocate capacity together to support your tightly coupled workloads. Returns [`DescribeCapacityReservationTopology`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_capacity_reservation_topology(
         &self,
     ) -> DescribeCapacityReservationTopology {
-        DescribeCapacityReservationTopology(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using. Returns [`DescribeCapacityReservations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_capacity_reservations(&self) -> DescribeCapacityReservations {
-        DescribeCapacityReservations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CAPACITY_RESERVATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more of your carrier gateways. Returns [`DescribeCarrierGateways`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_carrier_gateways(&self) -> DescribeCarrierGateways {
-        DescribeCarrierGateways(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CARRIER_GATEWAYS),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This action is deprecated. Returns [`DescribeClassicLinkInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_classic_link_instances(&self) -> DescribeClassicLinkInstances {
-        DescribeClassicLinkInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLASSIC_LINK_INSTANCES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the authorization rules for a specified Client VPN endpoint. Returns [`DescribeClientVpnAuthorizationRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_client_vpn_authorization_rules(
         &self,
     ) -> DescribeClientVpnAuthorizationRules {
-        DescribeClientVpnAuthorizationRules(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint. Returns [`DescribeClientVpnConnections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_client_vpn_connections(&self) -> DescribeClientVpnConnections {
-        DescribeClientVpnConnections(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_CONNECTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more Client VPN endpoints in the account. Returns [`DescribeClientVpnEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_client_vpn_endpoints(&self) -> DescribeClientVpnEndpoints {
-        DescribeClientVpnEndpoints(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_ENDPOINTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the routes for the specified Client VPN endpoint. Returns [`DescribeClientVpnRoutes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_client_vpn_routes(&self) -> DescribeClientVpnRoutes {
-        DescribeClientVpnRoutes(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_ROUTES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the target networks associated with the specified Client VPN endpoint. Returns [`DescribeClientVpnTargetNetworks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_client_vpn_target_networks(
         &self,
     ) -> DescribeClientVpnTargetNetworks {
-        DescribeClientVpnTargetNetworks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CLIENT_VPN_TARGET_NETWORKS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified customer-owned address pools or all of your customer-owned address pools. Returns [`DescribeCoipPools`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_coip_pools(&self) -> DescribeCoipPools {
-        DescribeCoipPools(rt::Call::new(&self.handle, &op::DESCRIBE_COIP_POOLS))
+        rt::builder(&self.handle)
     }
     /// Describes the specified conversion tasks or all your conversion tasks. For more information, see the [VM Import/Export User Guide](https://docs.aws.amazon.com/vm-import/latest/userguide/). Returns [`DescribeConversionTasks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_conversion_tasks(&self) -> DescribeConversionTasks {
-        DescribeConversionTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CONVERSION_TASKS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more of your VPN customer gateways. Returns [`DescribeCustomerGateways`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_customer_gateways(&self) -> DescribeCustomerGateways {
-        DescribeCustomerGateways(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CUSTOMER_GATEWAYS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeCapacityReservationBillingRequests` operation.

@@ -10,104 +10,86 @@ impl super::Client {
     pub fn describe_declarative_policies_reports(
         &self,
     ) -> DescribeDeclarativePoliciesReports {
-        DescribeDeclarativePoliciesReports(
-            rt::Call::new(&self.handle, &op::DESCRIBE_DECLARATIVE_POLICIES_REPORTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria. Returns [`DescribeDhcpOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_dhcp_options(&self) -> DescribeDhcpOptions {
-        DescribeDhcpOptions(rt::Call::new(&self.handle, &op::DESCRIBE_DHCP_OPTIONS))
+        rt::builder(&self.handle)
     }
     /// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria. Returns [`DescribeEgressOnlyInternetGateways`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_egress_only_internet_gateways(
         &self,
     ) -> DescribeEgressOnlyInternetGateways {
-        DescribeEgressOnlyInternetGateways(
-            rt::Call::new(&self.handle, &op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024. Returns [`DescribeElasticGpus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_elastic_gpus(&self) -> DescribeElasticGpus {
-        DescribeElasticGpus(rt::Call::new(&self.handle, &op::DESCRIBE_ELASTIC_GPUS))
+        rt::builder(&self.handle)
     }
     /// Describes the specified export image tasks or all of your export image tasks. Returns [`DescribeExportImageTasks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_export_image_tasks(&self) -> DescribeExportImageTasks {
-        DescribeExportImageTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_IMAGE_TASKS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified export instance tasks or all of your export instance tasks. Returns [`DescribeExportTasks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_export_tasks(&self) -> DescribeExportTasks {
-        DescribeExportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_TASKS))
+        rt::builder(&self.handle)
     }
     /// Describe details for Windows AMIs that are configured for Windows fast launch. Returns [`DescribeFastLaunchImages`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_fast_launch_images(&self) -> DescribeFastLaunchImages {
-        DescribeFastLaunchImages(
-            rt::Call::new(&self.handle, &op::DESCRIBE_FAST_LAUNCH_IMAGES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the state of fast snapshot restores for your snapshots. Returns [`DescribeFastSnapshotRestores`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_fast_snapshot_restores(&self) -> DescribeFastSnapshotRestores {
-        DescribeFastSnapshotRestores(
-            rt::Call::new(&self.handle, &op::DESCRIBE_FAST_SNAPSHOT_RESTORES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the events for the specified EC2 Fleet during the specified time. Returns [`DescribeFleetHistory`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_fleet_history(&self) -> DescribeFleetHistory {
-        DescribeFleetHistory(rt::Call::new(&self.handle, &op::DESCRIBE_FLEET_HISTORY))
+        rt::builder(&self.handle)
     }
     /// Describes the running instances for the specified EC2 Fleet. Returns [`DescribeFleetInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_fleet_instances(&self) -> DescribeFleetInstances {
-        DescribeFleetInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_FLEET_INSTANCES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified EC2 Fleet or all of your EC2 Fleets. Returns [`DescribeFleets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_fleets(&self) -> DescribeFleets {
-        DescribeFleets(rt::Call::new(&self.handle, &op::DESCRIBE_FLEETS))
+        rt::builder(&self.handle)
     }
     /// Describes one or more flow logs. Returns [`DescribeFlowLogs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_flow_logs(&self) -> DescribeFlowLogs {
-        DescribeFlowLogs(rt::Call::new(&self.handle, &op::DESCRIBE_FLOW_LOGS))
+        rt::builder(&self.handle)
     }
     /// Describes the specified attribute of the specified Amazon FPGA Image (AFI). Returns [`DescribeFpgaImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_fpga_image_attribute(&self) -> DescribeFpgaImageAttribute {
-        DescribeFpgaImageAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_FPGA_IMAGE_ATTRIBUTE),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions. Returns [`DescribeFpgaImages`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_fpga_images(&self) -> DescribeFpgaImages {
-        DescribeFpgaImages(rt::Call::new(&self.handle, &op::DESCRIBE_FPGA_IMAGES))
+        rt::builder(&self.handle)
     }
     /// Describes the Dedicated Host reservations that are available to purchase. Returns [`DescribeHostReservationOfferings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_host_reservation_offerings(
         &self,
     ) -> DescribeHostReservationOfferings {
-        DescribeHostReservationOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_HOST_RESERVATION_OFFERINGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes reservations that are associated with Dedicated Hosts in your account. Returns [`DescribeHostReservations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_host_reservations(&self) -> DescribeHostReservations {
-        DescribeHostReservations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_HOST_RESERVATIONS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeDeclarativePoliciesReports` operation.
@@ -649,121 +631,92 @@ impl super::Client {
     /// Describes the specified Dedicated Hosts or all your Dedicated Hosts. Returns [`DescribeHosts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_hosts(&self) -> DescribeHosts {
-        DescribeHosts(rt::Call::new(&self.handle, &op::DESCRIBE_HOSTS))
+        rt::builder(&self.handle)
     }
     /// Describes your IAM instance profile associations. Returns [`DescribeIamInstanceProfileAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_iam_instance_profile_associations(
         &self,
     ) -> DescribeIamInstanceProfileAssociations {
-        DescribeIamInstanceProfileAssociations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. Returns [`DescribeIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_id_format(&self) -> DescribeIdFormat {
-        DescribeIdFormat(rt::Call::new(&self.handle, &op::DESCRIBE_ID_FORMAT))
+        rt::builder(&self.handle)
     }
     /// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*. Returns [`DescribeIdentityIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_identity_id_format(&self) -> DescribeIdentityIdFormat {
-        DescribeIdentityIdFormat(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IDENTITY_ID_FORMAT),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time. Returns [`DescribeImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_image_attribute(&self) -> DescribeImageAttribute {
-        DescribeImageAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_ATTRIBUTE),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes your Amazon Web Services resources that are referencing the specified images. Returns [`DescribeImageReferences`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_image_references(&self) -> DescribeImageReferences {
-        DescribeImageReferences(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_REFERENCES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts. Returns [`DescribeImageUsageReportEntries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_image_usage_report_entries(
         &self,
     ) -> DescribeImageUsageReportEntries {
-        DescribeImageUsageReportEntries(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs. Returns [`DescribeImageUsageReports`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_image_usage_reports(&self) -> DescribeImageUsageReports {
-        DescribeImageUsageReports(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMAGE_USAGE_REPORTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you. Returns [`DescribeImages`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_images(&self) -> DescribeImages {
-        DescribeImages(rt::Call::new(&self.handle, &op::DESCRIBE_IMAGES))
+        rt::builder(&self.handle)
     }
     /// Displays details about an import virtual machine or import snapshot tasks that are already created. Returns [`DescribeImportImageTasks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_import_image_tasks(&self) -> DescribeImportImageTasks {
-        DescribeImportImageTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_IMAGE_TASKS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes your import snapshot tasks. Returns [`DescribeImportSnapshotTasks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_import_snapshot_tasks(&self) -> DescribeImportSnapshotTasks {
-        DescribeImportSnapshotTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_SNAPSHOT_TASKS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service. Returns [`DescribeInstanceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_instance_attribute(&self) -> DescribeInstanceAttribute {
-        DescribeInstanceAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_ATTRIBUTE),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints. Returns [`DescribeInstanceConnectEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_instance_connect_endpoints(
         &self,
     ) -> DescribeInstanceConnectEndpoints {
-        DescribeInstanceConnectEndpoints(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`. Returns [`DescribeInstanceCreditSpecifications`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_instance_credit_specifications(
         &self,
     ) -> DescribeInstanceCreditSpecifications {
-        DescribeInstanceCreditSpecifications(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region. Returns [`DescribeInstanceEventNotificationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_instance_event_notification_attributes(
         &self,
     ) -> DescribeInstanceEventNotificationAttributes {
-        DescribeInstanceEventNotificationAttributes(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified event windows or all event windows. Returns [`DescribeInstanceEventWindows`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_instance_event_windows(&self) -> DescribeInstanceEventWindows {
-        DescribeInstanceEventWindows(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_EVENT_WINDOWS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeHosts` operation.
@@ -1374,118 +1327,90 @@ impl super::Client {
     /// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed. Returns [`DescribeInstanceImageMetadata`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_instance_image_metadata(&self) -> DescribeInstanceImageMetadata {
-        DescribeInstanceImageMetadata(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_IMAGE_METADATA),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring. Returns [`DescribeInstanceSqlHaHistoryStates`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_instance_sql_ha_history_states(
         &self,
     ) -> DescribeInstanceSqlHaHistoryStates {
-        DescribeInstanceSqlHaHistoryStates(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring. Returns [`DescribeInstanceSqlHaStates`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_instance_sql_ha_states(&self) -> DescribeInstanceSqlHaStates {
-        DescribeInstanceSqlHaStates(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_SQL_HA_STATES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances. Returns [`DescribeInstanceStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_instance_status(&self) -> DescribeInstanceStatus {
-        DescribeInstanceStatus(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_STATUS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes a tree-based hierarchy that represents the physical host placement of your EC2 instances within an Availability Zone or Local Zone. You can use this information to determine the relative proximity of your EC2 instances within the Amazon Web Services network to support your tightly coupled workloads. Returns [`DescribeInstanceTopology`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_instance_topology(&self) -> DescribeInstanceTopology {
-        DescribeInstanceTopology(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TOPOLOGY),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region. Returns [`DescribeInstanceTypeOfferings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_instance_type_offerings(&self) -> DescribeInstanceTypeOfferings {
-        DescribeInstanceTypeOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TYPE_OFFERINGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`. Returns [`DescribeInstanceTypes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_instance_types(&self) -> DescribeInstanceTypes {
-        DescribeInstanceTypes(rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCE_TYPES))
+        rt::builder(&self.handle)
     }
     /// Describes the specified instances or all instances. Returns [`DescribeInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_instances(&self) -> DescribeInstances {
-        DescribeInstances(rt::Call::new(&self.handle, &op::DESCRIBE_INSTANCES))
+        rt::builder(&self.handle)
     }
     /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria. Returns [`DescribeInternetGateways`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_internet_gateways(&self) -> DescribeInternetGateways {
-        DescribeInternetGateways(
-            rt::Call::new(&self.handle, &op::DESCRIBE_INTERNET_GATEWAYS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*. Returns [`DescribeIpamByoasn`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_ipam_byoasn(&self) -> DescribeIpamByoasn {
-        DescribeIpamByoasn(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_BYOASN))
+        rt::builder(&self.handle)
     }
     /// Describe verification tokens. Returns [`DescribeIpamExternalResourceVerificationTokens`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_ipam_external_resource_verification_tokens(
         &self,
     ) -> DescribeIpamExternalResourceVerificationTokens {
-        DescribeIpamExternalResourceVerificationTokens(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`DescribeIpamInternetRegistryAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_ipam_internet_registry_associations(
         &self,
     ) -> DescribeIpamInternetRegistryAssociations {
-        DescribeIpamInternetRegistryAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more IPAM policies. Returns [`DescribeIpamPolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_ipam_policies(&self) -> DescribeIpamPolicies {
-        DescribeIpamPolicies(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POLICIES))
+        rt::builder(&self.handle)
     }
     /// Describes IPAM pool allocations. You can describe all allocations owned by you across all pools, or you can describe specific allocations by ID. Returns [`DescribeIpamPoolAllocations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_ipam_pool_allocations(&self) -> DescribeIpamPoolAllocations {
-        DescribeIpamPoolAllocations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POOL_ALLOCATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Get information about your IPAM pools. Returns [`DescribeIpamPools`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_ipam_pools(&self) -> DescribeIpamPools {
-        DescribeIpamPools(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_POOLS))
+        rt::builder(&self.handle)
     }
     /// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets. Returns [`DescribeIpamPrefixListResolverTargets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_ipam_prefix_list_resolver_targets(
         &self,
     ) -> DescribeIpamPrefixListResolverTargets {
-        DescribeIpamPrefixListResolverTargets(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeInstanceImageMetadata` operation.

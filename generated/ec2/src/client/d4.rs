@@ -10,128 +10,94 @@ impl super::Client {
     pub fn describe_ipam_prefix_list_resolvers(
         &self,
     ) -> DescribeIpamPrefixListResolvers {
-        DescribeIpamPrefixListResolvers(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`DescribeIpamResourceDiscoveries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_ipam_resource_discoveries(&self) -> DescribeIpamResourceDiscoveries {
-        DescribeIpamResourceDiscoveries(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM.. Returns [`DescribeIpamResourceDiscoveryAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_ipam_resource_discovery_associations(
         &self,
     ) -> DescribeIpamResourceDiscoveryAssociations {
-        DescribeIpamResourceDiscoveryAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Get information about your IPAM scopes. Returns [`DescribeIpamScopes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_ipam_scopes(&self) -> DescribeIpamScopes {
-        DescribeIpamScopes(rt::Call::new(&self.handle, &op::DESCRIBE_IPAM_SCOPES))
+        rt::builder(&self.handle)
     }
     /// Get information about your IPAM pools. Returns [`DescribeIpams`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_ipams(&self) -> DescribeIpams {
-        DescribeIpams(rt::Call::new(&self.handle, &op::DESCRIBE_IPAMS))
+        rt::builder(&self.handle)
     }
     /// Describes your IPv6 address pools. Returns [`DescribeIpv6Pools`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_ipv6_pools(&self) -> DescribeIpv6Pools {
-        DescribeIpv6Pools(rt::Call::new(&self.handle, &op::DESCRIBE_IPV6_POOLS))
+        rt::builder(&self.handle)
     }
     /// Describes the specified key pairs or all of your key pairs. Returns [`DescribeKeyPairs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_key_pairs(&self) -> DescribeKeyPairs {
-        DescribeKeyPairs(rt::Call::new(&self.handle, &op::DESCRIBE_KEY_PAIRS))
+        rt::builder(&self.handle)
     }
     /// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account. Returns [`DescribeLaunchTemplateVersions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_launch_template_versions(&self) -> DescribeLaunchTemplateVersions {
-        DescribeLaunchTemplateVersions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more launch templates. Returns [`DescribeLaunchTemplates`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_launch_templates(&self) -> DescribeLaunchTemplates {
-        DescribeLaunchTemplates(
-            rt::Call::new(&self.handle, &op::DESCRIBE_LAUNCH_TEMPLATES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the associations between virtual interface groups and local gateway route tables. Returns [`DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_local_gateway_route_table_virtual_interface_group_associations(
         &self,
     ) -> DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
-        DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified associations between VPCs and local gateway route tables. Returns [`DescribeLocalGatewayRouteTableVpcAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_local_gateway_route_table_vpc_associations(
         &self,
     ) -> DescribeLocalGatewayRouteTableVpcAssociations {
-        DescribeLocalGatewayRouteTableVpcAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results. Returns [`DescribeLocalGatewayRouteTables`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_local_gateway_route_tables(
         &self,
     ) -> DescribeLocalGatewayRouteTables {
-        DescribeLocalGatewayRouteTables(
-            rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified local gateway virtual interface groups. Returns [`DescribeLocalGatewayVirtualInterfaceGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_local_gateway_virtual_interface_groups(
         &self,
     ) -> DescribeLocalGatewayVirtualInterfaceGroups {
-        DescribeLocalGatewayVirtualInterfaceGroups(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified local gateway virtual interfaces. Returns [`DescribeLocalGatewayVirtualInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_local_gateway_virtual_interfaces(
         &self,
     ) -> DescribeLocalGatewayVirtualInterfaces {
-        DescribeLocalGatewayVirtualInterfaces(
-            rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results. Returns [`DescribeLocalGateways`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_local_gateways(&self) -> DescribeLocalGateways {
-        DescribeLocalGateways(rt::Call::new(&self.handle, &op::DESCRIBE_LOCAL_GATEWAYS))
+        rt::builder(&self.handle)
     }
     /// Describes the lock status for a snapshot. Returns [`DescribeLockedSnapshots`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_locked_snapshots(&self) -> DescribeLockedSnapshots {
-        DescribeLockedSnapshots(
-            rt::Call::new(&self.handle, &op::DESCRIBE_LOCKED_SNAPSHOTS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeIpamPrefixListResolvers` operation.
@@ -803,129 +769,94 @@ impl super::Client {
     /// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts. Returns [`DescribeMacHosts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_mac_hosts(&self) -> DescribeMacHosts {
-        DescribeMacHosts(rt::Call::new(&self.handle, &op::DESCRIBE_MAC_HOSTS))
+        rt::builder(&self.handle)
     }
     /// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*. Returns [`DescribeMacModificationTasks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_mac_modification_tasks(&self) -> DescribeMacModificationTasks {
-        DescribeMacModificationTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_MAC_MODIFICATION_TASKS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists. Returns [`DescribeManagedPrefixLists`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_managed_prefix_lists(&self) -> DescribeManagedPrefixLists {
-        DescribeManagedPrefixLists(
-            rt::Call::new(&self.handle, &op::DESCRIBE_MANAGED_PREFIX_LISTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified metric categories, or all of your metric categories. Returns [`DescribeMetricCategories`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_metric_categories(&self) -> DescribeMetricCategories {
-        DescribeMetricCategories(
-            rt::Call::new(&self.handle, &op::DESCRIBE_METRIC_CATEGORIES),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This action is deprecated. Returns [`DescribeMovingAddresses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_moving_addresses(&self) -> DescribeMovingAddresses {
-        DescribeMovingAddresses(
-            rt::Call::new(&self.handle, &op::DESCRIBE_MOVING_ADDRESSES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria. Returns [`DescribeNatGateways`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_nat_gateways(&self) -> DescribeNatGateways {
-        DescribeNatGateways(rt::Call::new(&self.handle, &op::DESCRIBE_NAT_GATEWAYS))
+        rt::builder(&self.handle)
     }
     /// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria. Returns [`DescribeNetworkAcls`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_network_acls(&self) -> DescribeNetworkAcls {
-        DescribeNetworkAcls(rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_ACLS))
+        rt::builder(&self.handle)
     }
     /// Describes the specified Network Access Scope analyses. Returns [`DescribeNetworkInsightsAccessScopeAnalyses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_network_insights_access_scope_analyses(
         &self,
     ) -> DescribeNetworkInsightsAccessScopeAnalyses {
-        DescribeNetworkInsightsAccessScopeAnalyses(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified Network Access Scopes. Returns [`DescribeNetworkInsightsAccessScopes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_network_insights_access_scopes(
         &self,
     ) -> DescribeNetworkInsightsAccessScopes {
-        DescribeNetworkInsightsAccessScopes(
-            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more of your network insights analyses. Returns [`DescribeNetworkInsightsAnalyses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_network_insights_analyses(&self) -> DescribeNetworkInsightsAnalyses {
-        DescribeNetworkInsightsAnalyses(
-            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more of your paths. Returns [`DescribeNetworkInsightsPaths`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_network_insights_paths(&self) -> DescribeNetworkInsightsPaths {
-        DescribeNetworkInsightsPaths(
-            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INSIGHTS_PATHS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes a network interface attribute. You can specify only one attribute at a time. Returns [`DescribeNetworkInterfaceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_network_interface_attribute(
         &self,
     ) -> DescribeNetworkInterfaceAttribute {
-        DescribeNetworkInterfaceAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the permissions for your network interfaces. Returns [`DescribeNetworkInterfacePermissions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_network_interface_permissions(
         &self,
     ) -> DescribeNetworkInterfacePermissions {
-        DescribeNetworkInterfacePermissions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified network interfaces or all your network interfaces. Returns [`DescribeNetworkInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_network_interfaces(&self) -> DescribeNetworkInterfaces {
-        DescribeNetworkInterfaces(
-            rt::Call::new(&self.handle, &op::DESCRIBE_NETWORK_INTERFACES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`DescribeNetworkingFlexCostAllocationPolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_networking_flex_cost_allocation_policies(
         &self,
     ) -> DescribeNetworkingFlexCostAllocationPolicies {
-        DescribeNetworkingFlexCostAllocationPolicies(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`DescribeNetworkingFlexCostAllocationPolicyAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_networking_flex_cost_allocation_policy_associations(
         &self,
     ) -> DescribeNetworkingFlexCostAllocationPolicyAssociations {
-        DescribeNetworkingFlexCostAllocationPolicyAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeMacHosts` operation.
@@ -1631,112 +1562,90 @@ impl super::Client {
     /// Describes the Outposts link aggregation groups (LAGs). Returns [`DescribeOutpostLags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_outpost_lags(&self) -> DescribeOutpostLags {
-        DescribeOutpostLags(rt::Call::new(&self.handle, &op::DESCRIBE_OUTPOST_LAGS))
+        rt::builder(&self.handle)
     }
     /// Describes the specified placement groups or all of your placement groups. Returns [`DescribePlacementGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_placement_groups(&self) -> DescribePlacementGroups {
-        DescribePlacementGroups(
-            rt::Call::new(&self.handle, &op::DESCRIBE_PLACEMENT_GROUPS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service. Returns [`DescribePrefixLists`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_prefix_lists(&self) -> DescribePrefixLists {
-        DescribePrefixLists(rt::Call::new(&self.handle, &op::DESCRIBE_PREFIX_LISTS))
+        rt::builder(&self.handle)
     }
     /// Describes the ID format settings for the root user and all IAM roles and IAM users that have explicitly specified a longer ID (17-character ID) preference. Returns [`DescribePrincipalIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_principal_id_format(&self) -> DescribePrincipalIdFormat {
-        DescribePrincipalIdFormat(
-            rt::Call::new(&self.handle, &op::DESCRIBE_PRINCIPAL_ID_FORMAT),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified IPv4 address pools. Returns [`DescribePublicIpv4Pools`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_public_ipv4_pools(&self) -> DescribePublicIpv4Pools {
-        DescribePublicIpv4Pools(
-            rt::Call::new(&self.handle, &op::DESCRIBE_PUBLIC_IPV4_POOLS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the Regions that are enabled for your account, or all Regions. Returns [`DescribeRegions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_regions(&self) -> DescribeRegions {
-        DescribeRegions(rt::Call::new(&self.handle, &op::DESCRIBE_REGIONS))
+        rt::builder(&self.handle)
     }
     /// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*. Returns [`DescribeReplaceRootVolumeTasks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_replace_root_volume_tasks(&self) -> DescribeReplaceRootVolumeTasks {
-        DescribeReplaceRootVolumeTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_REPLACE_ROOT_VOLUME_TASKS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more of the Reserved Instances that you purchased. Returns [`DescribeReservedInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_reserved_instances(&self) -> DescribeReservedInstances {
-        DescribeReservedInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes your account's Reserved Instance listings in the Reserved Instance Marketplace. Returns [`DescribeReservedInstancesListings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_reserved_instances_listings(
         &self,
     ) -> DescribeReservedInstancesListings {
-        DescribeReservedInstancesListings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_LISTINGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the modifications made to your Reserved Instances. If no parameter is specified, information about all your Reserved Instances modification requests is returned. If a modification ID is specified, only information about the specific modification is returned. Returns [`DescribeReservedInstancesModifications`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_reserved_instances_modifications(
         &self,
     ) -> DescribeReservedInstancesModifications {
-        DescribeReservedInstancesModifications(
-            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes Reserved Instance offerings that are available for purchase. With Reserved Instances, you purchase the right to launch instances for a period of time. During that time period, you do not receive insufficient capacity errors, and you pay a lower usage rate than the rate charged for On-Demand instances for the actual time used. Returns [`DescribeReservedInstancesOfferings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_reserved_instances_offerings(
         &self,
     ) -> DescribeReservedInstancesOfferings {
-        DescribeReservedInstancesOfferings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_RESERVED_INSTANCES_OFFERINGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more route server endpoints. Returns [`DescribeRouteServerEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_route_server_endpoints(&self) -> DescribeRouteServerEndpoints {
-        DescribeRouteServerEndpoints(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVER_ENDPOINTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more route server peers. Returns [`DescribeRouteServerPeers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_route_server_peers(&self) -> DescribeRouteServerPeers {
-        DescribeRouteServerPeers(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVER_PEERS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more route servers. Returns [`DescribeRouteServers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_route_servers(&self) -> DescribeRouteServers {
-        DescribeRouteServers(rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_SERVERS))
+        rt::builder(&self.handle)
     }
     /// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria. Returns [`DescribeRouteTables`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_route_tables(&self) -> DescribeRouteTables {
-        DescribeRouteTables(rt::Call::new(&self.handle, &op::DESCRIBE_ROUTE_TABLES))
+        rt::builder(&self.handle)
     }
     /// Finds available schedules that meet the specified criteria. Returns [`DescribeScheduledInstanceAvailability`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_scheduled_instance_availability(
         &self,
     ) -> DescribeScheduledInstanceAvailability {
-        DescribeScheduledInstanceAvailability(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeOutpostLags` operation.

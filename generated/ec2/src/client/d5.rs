@@ -8,120 +8,90 @@ impl super::Client {
     /// Describes the specified Scheduled Instances or all your Scheduled Instances. Returns [`DescribeScheduledInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_scheduled_instances(&self) -> DescribeScheduledInstances {
-        DescribeScheduledInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SCHEDULED_INSTANCES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more of your secondary interfaces. Returns [`DescribeSecondaryInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_secondary_interfaces(&self) -> DescribeSecondaryInterfaces {
-        DescribeSecondaryInterfaces(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECONDARY_INTERFACES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more secondary networks. Returns [`DescribeSecondaryNetworks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_secondary_networks(&self) -> DescribeSecondaryNetworks {
-        DescribeSecondaryNetworks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECONDARY_NETWORKS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more of your secondary subnets. Returns [`DescribeSecondarySubnets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_secondary_subnets(&self) -> DescribeSecondarySubnets {
-        DescribeSecondarySubnets(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECONDARY_SUBNETS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request. Returns [`DescribeSecurityGroupReferences`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_security_group_references(&self) -> DescribeSecurityGroupReferences {
-        DescribeSecurityGroupReferences(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECURITY_GROUP_REFERENCES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more of your security group rules. Returns [`DescribeSecurityGroupRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_security_group_rules(&self) -> DescribeSecurityGroupRules {
-        DescribeSecurityGroupRules(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECURITY_GROUP_RULES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html). Returns [`DescribeSecurityGroupVpcAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_security_group_vpc_associations(
         &self,
     ) -> DescribeSecurityGroupVpcAssociations {
-        DescribeSecurityGroupVpcAssociations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified security groups or all of your security groups. Returns [`DescribeSecurityGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_security_groups(&self) -> DescribeSecurityGroups {
-        DescribeSecurityGroups(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SECURITY_GROUPS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the Outpost service link virtual interfaces. Returns [`DescribeServiceLinkVirtualInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_service_link_virtual_interfaces(
         &self,
     ) -> DescribeServiceLinkVirtualInterfaces {
-        DescribeServiceLinkVirtualInterfaces(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time. Returns [`DescribeSnapshotAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_snapshot_attribute(&self) -> DescribeSnapshotAttribute {
-        DescribeSnapshotAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SNAPSHOT_ATTRIBUTE),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the storage tier status of one or more Amazon EBS snapshots. Returns [`DescribeSnapshotTierStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_snapshot_tier_status(&self) -> DescribeSnapshotTierStatus {
-        DescribeSnapshotTierStatus(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SNAPSHOT_TIER_STATUS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you. Returns [`DescribeSnapshots`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_snapshots(&self) -> DescribeSnapshots {
-        DescribeSnapshots(rt::Call::new(&self.handle, &op::DESCRIBE_SNAPSHOTS))
+        rt::builder(&self.handle)
     }
     /// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*. Returns [`DescribeSpotDatafeedSubscription`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_spot_datafeed_subscription(
         &self,
     ) -> DescribeSpotDatafeedSubscription {
-        DescribeSpotDatafeedSubscription(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the running instances for the specified Spot Fleet. Returns [`DescribeSpotFleetInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_spot_fleet_instances(&self) -> DescribeSpotFleetInstances {
-        DescribeSpotFleetInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_FLEET_INSTANCES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the events for the specified Spot Fleet request during the specified time. Returns [`DescribeSpotFleetRequestHistory`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_spot_fleet_request_history(
         &self,
     ) -> DescribeSpotFleetRequestHistory {
-        DescribeSpotFleetRequestHistory(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes your Spot Fleet requests. Returns [`DescribeSpotFleetRequests`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_spot_fleet_requests(&self) -> DescribeSpotFleetRequests {
-        DescribeSpotFleetRequests(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_FLEET_REQUESTS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeScheduledInstances` operation.
@@ -772,125 +742,94 @@ impl super::Client {
     /// Describes the specified Spot Instance requests. Returns [`DescribeSpotInstanceRequests`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_spot_instance_requests(&self) -> DescribeSpotInstanceRequests {
-        DescribeSpotInstanceRequests(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_INSTANCE_REQUESTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*. Returns [`DescribeSpotPriceHistory`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_spot_price_history(&self) -> DescribeSpotPriceHistory {
-        DescribeSpotPriceHistory(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SPOT_PRICE_HISTORY),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated. Returns [`DescribeStaleSecurityGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_stale_security_groups(&self) -> DescribeStaleSecurityGroups {
-        DescribeStaleSecurityGroups(
-            rt::Call::new(&self.handle, &op::DESCRIBE_STALE_SECURITY_GROUPS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days. Returns [`DescribeStoreImageTasks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_store_image_tasks(&self) -> DescribeStoreImageTasks {
-        DescribeStoreImageTasks(
-            rt::Call::new(&self.handle, &op::DESCRIBE_STORE_IMAGE_TASKS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria. Returns [`DescribeSubnets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_subnets(&self) -> DescribeSubnets {
-        DescribeSubnets(rt::Call::new(&self.handle, &op::DESCRIBE_SUBNETS))
+        rt::builder(&self.handle)
     }
     /// Describes the specified tags for your EC2 resources. Returns [`DescribeTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_tags(&self) -> DescribeTags {
-        DescribeTags(rt::Call::new(&self.handle, &op::DESCRIBE_TAGS))
+        rt::builder(&self.handle)
     }
     /// Describe traffic mirror filters that determine the traffic that is mirrored. Returns [`DescribeTrafficMirrorFilterRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_traffic_mirror_filter_rules(
         &self,
     ) -> DescribeTrafficMirrorFilterRules {
-        DescribeTrafficMirrorFilterRules(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more Traffic Mirror filters. Returns [`DescribeTrafficMirrorFilters`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_traffic_mirror_filters(&self) -> DescribeTrafficMirrorFilters {
-        DescribeTrafficMirrorFilters(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_FILTERS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results. Returns [`DescribeTrafficMirrorSessions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_traffic_mirror_sessions(&self) -> DescribeTrafficMirrorSessions {
-        DescribeTrafficMirrorSessions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_SESSIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Information about one or more Traffic Mirror targets. Returns [`DescribeTrafficMirrorTargets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_traffic_mirror_targets(&self) -> DescribeTrafficMirrorTargets {
-        DescribeTrafficMirrorTargets(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRAFFIC_MIRROR_TARGETS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner. Returns [`DescribeTransitGatewayAttachments`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_transit_gateway_attachments(
         &self,
     ) -> DescribeTransitGatewayAttachments {
-        DescribeTransitGatewayAttachments(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more Connect peers. Returns [`DescribeTransitGatewayConnectPeers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_transit_gateway_connect_peers(
         &self,
     ) -> DescribeTransitGatewayConnectPeers {
-        DescribeTransitGatewayConnectPeers(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more Connect attachments. Returns [`DescribeTransitGatewayConnects`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_transit_gateway_connects(&self) -> DescribeTransitGatewayConnects {
-        DescribeTransitGatewayConnects(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more transit gateway metering policies. Returns [`DescribeTransitGatewayMeteringPolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_transit_gateway_metering_policies(
         &self,
     ) -> DescribeTransitGatewayMeteringPolicies {
-        DescribeTransitGatewayMeteringPolicies(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more transit gateway multicast domains. Returns [`DescribeTransitGatewayMulticastDomains`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_transit_gateway_multicast_domains(
         &self,
     ) -> DescribeTransitGatewayMulticastDomains {
-        DescribeTransitGatewayMulticastDomains(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own. Returns [`DescribeTransitGatewayNetworkFunctionAttachments`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_transit_gateway_network_function_attachments(
         &self,
     ) -> DescribeTransitGatewayNetworkFunctionAttachments {
-        DescribeTransitGatewayNetworkFunctionAttachments(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeSpotInstanceRequests` operation.
@@ -1554,133 +1493,96 @@ impl super::Client {
     pub fn describe_transit_gateway_peering_attachments(
         &self,
     ) -> DescribeTransitGatewayPeeringAttachments {
-        DescribeTransitGatewayPeeringAttachments(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more transit gateway route policy tables. Returns [`DescribeTransitGatewayPolicyTables`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_transit_gateway_policy_tables(
         &self,
     ) -> DescribeTransitGatewayPolicyTables {
-        DescribeTransitGatewayPolicyTables(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more transit gateway route table advertisements. Returns [`DescribeTransitGatewayRouteTableAnnouncements`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_transit_gateway_route_table_announcements(
         &self,
     ) -> DescribeTransitGatewayRouteTableAnnouncements {
-        DescribeTransitGatewayRouteTableAnnouncements(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results. Returns [`DescribeTransitGatewayRouteTables`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_transit_gateway_route_tables(
         &self,
     ) -> DescribeTransitGatewayRouteTables {
-        DescribeTransitGatewayRouteTables(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results. Returns [`DescribeTransitGatewayVpcAttachments`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_transit_gateway_vpc_attachments(
         &self,
     ) -> DescribeTransitGatewayVpcAttachments {
-        DescribeTransitGatewayVpcAttachments(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results. Returns [`DescribeTransitGateways`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_transit_gateways(&self) -> DescribeTransitGateways {
-        DescribeTransitGateways(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRANSIT_GATEWAYS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more network interface trunk associations. Returns [`DescribeTrunkInterfaceAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_trunk_interface_associations(
         &self,
     ) -> DescribeTrunkInterfaceAssociations {
-        DescribeTrunkInterfaceAssociations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified Amazon Web Services Verified Access endpoints. Returns [`DescribeVerifiedAccessEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_verified_access_endpoints(&self) -> DescribeVerifiedAccessEndpoints {
-        DescribeVerifiedAccessEndpoints(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_ENDPOINTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified Verified Access groups. Returns [`DescribeVerifiedAccessGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_verified_access_groups(&self) -> DescribeVerifiedAccessGroups {
-        DescribeVerifiedAccessGroups(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_GROUPS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified Amazon Web Services Verified Access instances. Returns [`DescribeVerifiedAccessInstanceLoggingConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_verified_access_instance_logging_configurations(
         &self,
     ) -> DescribeVerifiedAccessInstanceLoggingConfigurations {
-        DescribeVerifiedAccessInstanceLoggingConfigurations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified Amazon Web Services Verified Access instances. Returns [`DescribeVerifiedAccessInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_verified_access_instances(&self) -> DescribeVerifiedAccessInstances {
-        DescribeVerifiedAccessInstances(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_INSTANCES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified Amazon Web Services Verified Access trust providers. Returns [`DescribeVerifiedAccessTrustProviders`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_verified_access_trust_providers(
         &self,
     ) -> DescribeVerifiedAccessTrustProviders {
-        DescribeVerifiedAccessTrustProviders(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified attribute of the specified volume. You can specify only one attribute at a time. Returns [`DescribeVolumeAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_volume_attribute(&self) -> DescribeVolumeAttribute {
-        DescribeVolumeAttribute(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VOLUME_ATTRIBUTE),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the status of the specified volumes. Volume status provides the result of the checks performed on your volumes to determine events that can impair the performance of your volumes. The performance of a volume can be affected if an issue occurs on the volume's underlying host. If the volume's underlying host experiences a power outage or system issue, after the system is restored, there could be data inconsistencies on the volume. Volume events notify you if this occurs. Volume actions notify you if any action needs to be taken in response to the event. Returns [`DescribeVolumeStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_volume_status(&self) -> DescribeVolumeStatus {
-        DescribeVolumeStatus(rt::Call::new(&self.handle, &op::DESCRIBE_VOLUME_STATUS))
+        rt::builder(&self.handle)
     }
     /// Describes the specified EBS volumes or all of your EBS volumes. Returns [`DescribeVolumes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_volumes(&self) -> DescribeVolumes {
-        DescribeVolumes(rt::Call::new(&self.handle, &op::DESCRIBE_VOLUMES))
+        rt::builder(&self.handle)
     }
     /// Describes the most recent volume modification request for the specified EBS volumes. Returns [`DescribeVolumesModifications`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_volumes_modifications(&self) -> DescribeVolumesModifications {
-        DescribeVolumesModifications(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VOLUMES_MODIFICATIONS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeTransitGatewayPeeringAttachments` operation.

@@ -8,126 +8,94 @@ impl super::Client {
     /// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time. Returns [`DescribeVpcAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_vpc_attribute(&self) -> DescribeVpcAttribute {
-        DescribeVpcAttribute(rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ATTRIBUTE))
+        rt::builder(&self.handle)
     }
     /// Describe VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`DescribeVpcBlockPublicAccessExclusions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_vpc_block_public_access_exclusions(
         &self,
     ) -> DescribeVpcBlockPublicAccessExclusions {
-        DescribeVpcBlockPublicAccessExclusions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describe VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`DescribeVpcBlockPublicAccessOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_vpc_block_public_access_options(
         &self,
     ) -> DescribeVpcBlockPublicAccessOptions {
-        DescribeVpcBlockPublicAccessOptions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This action is deprecated. Returns [`DescribeVpcClassicLink`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_vpc_classic_link(&self) -> DescribeVpcClassicLink {
-        DescribeVpcClassicLink(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_CLASSIC_LINK),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This action is deprecated. Returns [`DescribeVpcClassicLinkDnsSupport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_vpc_classic_link_dns_support(
         &self,
     ) -> DescribeVpcClassicLinkDnsSupport {
-        DescribeVpcClassicLinkDnsSupport(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more VPC Encryption Control configurations. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements You can filter the results to return information about specific encryption controls or VPCs. Returns [`DescribeVpcEncryptionControls`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_vpc_encryption_controls(&self) -> DescribeVpcEncryptionControls {
-        DescribeVpcEncryptionControls(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENCRYPTION_CONTROLS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the VPC resources, VPC endpoint services, Amazon Lattice services, or service networks associated with the VPC endpoint. Returns [`DescribeVpcEndpointAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_vpc_endpoint_associations(&self) -> DescribeVpcEndpointAssociations {
-        DescribeVpcEndpointAssociations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the connection notifications for VPC endpoints and VPC endpoint services. Returns [`DescribeVpcEndpointConnectionNotifications`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_vpc_endpoint_connection_notifications(
         &self,
     ) -> DescribeVpcEndpointConnectionNotifications {
-        DescribeVpcEndpointConnectionNotifications(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the VPC endpoint connections to your VPC endpoint services, including any endpoints that are pending your acceptance. Returns [`DescribeVpcEndpointConnections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_vpc_endpoint_connections(&self) -> DescribeVpcEndpointConnections {
-        DescribeVpcEndpointConnections(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINT_CONNECTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the VPC endpoint service configurations in your account (your services). Returns [`DescribeVpcEndpointServiceConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_vpc_endpoint_service_configurations(
         &self,
     ) -> DescribeVpcEndpointServiceConfigurations {
-        DescribeVpcEndpointServiceConfigurations(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the principals (service consumers) that are permitted to discover your VPC endpoint service. Principal ARNs with path components aren't supported. Returns [`DescribeVpcEndpointServicePermissions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_vpc_endpoint_service_permissions(
         &self,
     ) -> DescribeVpcEndpointServicePermissions {
-        DescribeVpcEndpointServicePermissions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes available services to which you can create a VPC endpoint. Returns [`DescribeVpcEndpointServices`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_vpc_endpoint_services(&self) -> DescribeVpcEndpointServices {
-        DescribeVpcEndpointServices(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINT_SERVICES),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria. Returns [`DescribeVpcEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_vpc_endpoints(&self) -> DescribeVpcEndpoints {
-        DescribeVpcEndpoints(rt::Call::new(&self.handle, &op::DESCRIBE_VPC_ENDPOINTS))
+        rt::builder(&self.handle)
     }
     /// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria. Returns [`DescribeVpcPeeringConnections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_vpc_peering_connections(&self) -> DescribeVpcPeeringConnections {
-        DescribeVpcPeeringConnections(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPC_PEERING_CONNECTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria. Returns [`DescribeVpcs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_vpcs(&self) -> DescribeVpcs {
-        DescribeVpcs(rt::Call::new(&self.handle, &op::DESCRIBE_VPCS))
+        rt::builder(&self.handle)
     }
     /// Describes one or more of your VPN concentrators. Returns [`DescribeVpnConcentrators`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_vpn_concentrators(&self) -> DescribeVpnConcentrators {
-        DescribeVpnConcentrators(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPN_CONCENTRATORS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeVpcAttribute` operation.
@@ -721,112 +689,88 @@ impl super::Client {
     /// Describes one or more of your VPN connections. Returns [`DescribeVpnConnections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_vpn_connections(&self) -> DescribeVpnConnections {
-        DescribeVpnConnections(
-            rt::Call::new(&self.handle, &op::DESCRIBE_VPN_CONNECTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes one or more of your virtual private gateways. Returns [`DescribeVpnGateways`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_vpn_gateways(&self) -> DescribeVpnGateways {
-        DescribeVpnGateways(rt::Call::new(&self.handle, &op::DESCRIBE_VPN_GATEWAYS))
+        rt::builder(&self.handle)
     }
     /// **Note:** This action is deprecated. Returns [`DetachClassicLinkVpc`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn detach_classic_link_vpc(&self) -> DetachClassicLinkVpc {
-        DetachClassicLinkVpc(rt::Call::new(&self.handle, &op::DETACH_CLASSIC_LINK_VPC))
+        rt::builder(&self.handle)
     }
     /// Removes a watermark from the specified AMI. This is an idempotent operation. It succeeds even if the watermark does not exist on the image. Returns [`DetachImageWatermark`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn detach_image_watermark(&self) -> DetachImageWatermark {
-        DetachImageWatermark(rt::Call::new(&self.handle, &op::DETACH_IMAGE_WATERMARK))
+        rt::builder(&self.handle)
     }
     /// Detaches an internet gateway from a VPC, disabling connectivity between the internet and the VPC. The VPC must not contain any running instances with Elastic IP addresses or public IPv4 addresses. Returns [`DetachInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn detach_internet_gateway(&self) -> DetachInternetGateway {
-        DetachInternetGateway(rt::Call::new(&self.handle, &op::DETACH_INTERNET_GATEWAY))
+        rt::builder(&self.handle)
     }
     /// Detaches a network interface from an instance. Returns [`DetachNetworkInterface`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn detach_network_interface(&self) -> DetachNetworkInterface {
-        DetachNetworkInterface(
-            rt::Call::new(&self.handle, &op::DETACH_NETWORK_INTERFACE),
-        )
+        rt::builder(&self.handle)
     }
     /// Detaches the specified Amazon Web Services Verified Access trust provider from the specified Amazon Web Services Verified Access instance. Returns [`DetachVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn detach_verified_access_trust_provider(
         &self,
     ) -> DetachVerifiedAccessTrustProvider {
-        DetachVerifiedAccessTrustProvider(
-            rt::Call::new(&self.handle, &op::DETACH_VERIFIED_ACCESS_TRUST_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
     /// Detaches an EBS volume from an instance. Make sure to unmount any file systems on the device within your operating system before detaching the volume. Failure to do so can result in the volume becoming stuck in the `busy` state while detaching. If this happens, detachment can be delayed indefinitely until you unmount the volume, force detachment, reboot the instance, or all three. If an EBS volume is the root device of an instance, it can't be detached while the instance is running. To detach the root volume, stop the instance first. Returns [`DetachVolume`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn detach_volume(&self) -> DetachVolume {
-        DetachVolume(rt::Call::new(&self.handle, &op::DETACH_VOLUME))
+        rt::builder(&self.handle)
     }
     /// Detaches a virtual private gateway from a VPC. You do this if you're planning to turn off the VPC and not use it anymore. You can confirm a virtual private gateway has been completely detached from a VPC by describing the virtual private gateway (any attachments to the virtual private gateway are also described). Returns [`DetachVpnGateway`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn detach_vpn_gateway(&self) -> DetachVpnGateway {
-        DetachVpnGateway(rt::Call::new(&self.handle, &op::DETACH_VPN_GATEWAY))
+        rt::builder(&self.handle)
     }
     /// Disables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*. Returns [`DisableAddressTransfer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_address_transfer(&self) -> DisableAddressTransfer {
-        DisableAddressTransfer(
-            rt::Call::new(&self.handle, &op::DISABLE_ADDRESS_TRANSFER),
-        )
+        rt::builder(&self.handle)
     }
     /// Disables Allowed AMIs for your account in the specified Amazon Web Services Region. When set to `disabled`, the image criteria in your Allowed AMIs settings do not apply, and no restrictions are placed on AMI discoverability or usage. Users in your account can launch instances using any public AMI or AMI shared with your account. Returns [`DisableAllowedImagesSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_allowed_images_settings(&self) -> DisableAllowedImagesSettings {
-        DisableAllowedImagesSettings(
-            rt::Call::new(&self.handle, &op::DISABLE_ALLOWED_IMAGES_SETTINGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Disables suppression of application status checks for the specified instances. After suppression is disabled, health check results resume affecting the instance-level application status. You can specify a maximum of 100 instance IDs for each request. Returns [`DisableApplicationStatusCheckSuppression`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_application_status_check_suppression(
         &self,
     ) -> DisableApplicationStatusCheckSuppression {
-        DisableApplicationStatusCheckSuppression(
-            rt::Call::new(
-                &self.handle,
-                &op::DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Disables Infrastructure Performance metric subscriptions. Returns [`DisableAwsNetworkPerformanceMetricSubscription`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_aws_network_performance_metric_subscription(
         &self,
     ) -> DisableAwsNetworkPerformanceMetricSubscription {
-        DisableAwsNetworkPerformanceMetricSubscription(
-            rt::Call::new(
-                &self.handle,
-                &op::DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Disables EC2 Capacity Manager for your account. This stops data ingestion and removes access to capacity analytics and optimization recommendations. Previously collected data is retained but no new data will be processed. Returns [`DisableCapacityManager`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_capacity_manager(&self) -> DisableCapacityManager {
-        DisableCapacityManager(
-            rt::Call::new(&self.handle, &op::DISABLE_CAPACITY_MANAGER),
-        )
+        rt::builder(&self.handle)
     }
     /// Disables EBS encryption by default for your account in the current Region. Returns [`DisableEbsEncryptionByDefault`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_ebs_encryption_by_default(&self) -> DisableEbsEncryptionByDefault {
-        DisableEbsEncryptionByDefault(
-            rt::Call::new(&self.handle, &op::DISABLE_EBS_ENCRYPTION_BY_DEFAULT),
-        )
+        rt::builder(&self.handle)
     }
     /// Discontinue Windows fast launch for a Windows AMI, and clean up existing pre-provisioned snapshots. After you disable Windows fast launch, the AMI uses the standard launch process for each new instance. Amazon EC2 must remove all pre-provisioned snapshots before you can enable Windows fast launch again. Returns [`DisableFastLaunch`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_fast_launch(&self) -> DisableFastLaunch {
-        DisableFastLaunch(rt::Call::new(&self.handle, &op::DISABLE_FAST_LAUNCH))
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeVpnConnections` operation.
@@ -1208,121 +1152,94 @@ impl super::Client {
     /// Disables fast snapshot restores for the specified snapshots in the specified Availability Zones. Returns [`DisableFastSnapshotRestores`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_fast_snapshot_restores(&self) -> DisableFastSnapshotRestores {
-        DisableFastSnapshotRestores(
-            rt::Call::new(&self.handle, &op::DISABLE_FAST_SNAPSHOT_RESTORES),
-        )
+        rt::builder(&self.handle)
     }
     /// Sets the AMI state to `disabled` and removes all launch permissions from the AMI. A disabled AMI can't be used for instance launches. Returns [`DisableImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_image(&self) -> DisableImage {
-        DisableImage(rt::Call::new(&self.handle, &op::DISABLE_IMAGE))
+        rt::builder(&self.handle)
     }
     /// Disables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This removes the *block public access* restriction from your account. With the restriction removed, you can publicly share your AMIs in the specified Amazon Web Services Region. Returns [`DisableImageBlockPublicAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_image_block_public_access(&self) -> DisableImageBlockPublicAccess {
-        DisableImageBlockPublicAccess(
-            rt::Call::new(&self.handle, &op::DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS),
-        )
+        rt::builder(&self.handle)
     }
     /// Cancels the deprecation of the specified AMI. Returns [`DisableImageDeprecation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_image_deprecation(&self) -> DisableImageDeprecation {
-        DisableImageDeprecation(
-            rt::Call::new(&self.handle, &op::DISABLE_IMAGE_DEPRECATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Disables deregistration protection for an AMI. When deregistration protection is disabled, the AMI can be deregistered. Returns [`DisableImageDeregistrationProtection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_image_deregistration_protection(
         &self,
     ) -> DisableImageDeregistrationProtection {
-        DisableImageDeregistrationProtection(
-            rt::Call::new(&self.handle, &op::DISABLE_IMAGE_DEREGISTRATION_PROTECTION),
-        )
+        rt::builder(&self.handle)
     }
     /// Disable Amazon EC2 instances running in an SQL Server High Availability cluster from SQL Server High Availability instance standby detection monitoring. Once disabled, Amazon Web Services no longer monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster. Returns [`DisableInstanceSqlHaStandbyDetections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_instance_sql_ha_standby_detections(
         &self,
     ) -> DisableInstanceSqlHaStandbyDetections {
-        DisableInstanceSqlHaStandbyDetections(
-            rt::Call::new(&self.handle, &op::DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Disable the IPAM account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`DisableIpamOrganizationAdminAccount`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_ipam_organization_admin_account(
         &self,
     ) -> DisableIpamOrganizationAdminAccount {
-        DisableIpamOrganizationAdminAccount(
-            rt::Call::new(&self.handle, &op::DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT),
-        )
+        rt::builder(&self.handle)
     }
     /// Disables an IPAM policy. Returns [`DisableIpamPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_ipam_policy(&self) -> DisableIpamPolicy {
-        DisableIpamPolicy(rt::Call::new(&self.handle, &op::DISABLE_IPAM_POLICY))
+        rt::builder(&self.handle)
     }
     /// Disables route propagation from a route server to a specified route table. Returns [`DisableRouteServerPropagation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_route_server_propagation(&self) -> DisableRouteServerPropagation {
-        DisableRouteServerPropagation(
-            rt::Call::new(&self.handle, &op::DISABLE_ROUTE_SERVER_PROPAGATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Disables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*. Returns [`DisableSerialConsoleAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_serial_console_access(&self) -> DisableSerialConsoleAccess {
-        DisableSerialConsoleAccess(
-            rt::Call::new(&self.handle, &op::DISABLE_SERIAL_CONSOLE_ACCESS),
-        )
+        rt::builder(&self.handle)
     }
     /// Disables the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you disable block public access for snapshots in a Region, users can publicly share snapshots in that Region. Returns [`DisableSnapshotBlockPublicAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_snapshot_block_public_access(
         &self,
     ) -> DisableSnapshotBlockPublicAccess {
-        DisableSnapshotBlockPublicAccess(
-            rt::Call::new(&self.handle, &op::DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS),
-        )
+        rt::builder(&self.handle)
     }
     /// Disables the specified resource attachment from propagating routes to the specified propagation route table. Returns [`DisableTransitGatewayRouteTablePropagation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_transit_gateway_route_table_propagation(
         &self,
     ) -> DisableTransitGatewayRouteTablePropagation {
-        DisableTransitGatewayRouteTablePropagation(
-            rt::Call::new(
-                &self.handle,
-                &op::DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Disables a virtual private gateway (VGW) from propagating routes to a specified route table of a VPC. Returns [`DisableVgwRoutePropagation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_vgw_route_propagation(&self) -> DisableVgwRoutePropagation {
-        DisableVgwRoutePropagation(
-            rt::Call::new(&self.handle, &op::DISABLE_VGW_ROUTE_PROPAGATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This action is deprecated. Returns [`DisableVpcClassicLink`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_vpc_classic_link(&self) -> DisableVpcClassicLink {
-        DisableVpcClassicLink(rt::Call::new(&self.handle, &op::DISABLE_VPC_CLASSIC_LINK))
+        rt::builder(&self.handle)
     }
     /// **Note:** This action is deprecated. Returns [`DisableVpcClassicLinkDnsSupport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_vpc_classic_link_dns_support(
         &self,
     ) -> DisableVpcClassicLinkDnsSupport {
-        DisableVpcClassicLinkDnsSupport(
-            rt::Call::new(&self.handle, &op::DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT),
-        )
+        rt::builder(&self.handle)
     }
     /// Disassociates an Elastic IP address from the instance or network interface it's associated with. Returns [`DisassociateAddress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_address(&self) -> DisassociateAddress {
-        DisassociateAddress(rt::Call::new(&self.handle, &op::DISASSOCIATE_ADDRESS))
+        rt::builder(&self.handle)
     }
 }
 /// The `DisableFastSnapshotRestores` operation.
@@ -1700,133 +1617,94 @@ impl super::Client {
     pub fn disassociate_application_status_check(
         &self,
     ) -> DisassociateApplicationStatusCheck {
-        DisassociateApplicationStatusCheck(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_APPLICATION_STATUS_CHECK),
-        )
+        rt::builder(&self.handle)
     }
     /// Cancels a pending request to assign billing of the unused capacity of a Capacity Reservation to a consumer account, or revokes a request that has already been accepted. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html). Returns [`DisassociateCapacityReservationBillingOwner`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_capacity_reservation_billing_owner(
         &self,
     ) -> DisassociateCapacityReservationBillingOwner {
-        DisassociateCapacityReservationBillingOwner(
-            rt::Call::new(
-                &self.handle,
-                &op::DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Disassociates a target network from the specified Client VPN endpoint. When you disassociate the last target network from a Client VPN, the following happens: Returns [`DisassociateClientVpnTargetNetwork`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_client_vpn_target_network(
         &self,
     ) -> DisassociateClientVpnTargetNetwork {
-        DisassociateClientVpnTargetNetwork(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK),
-        )
+        rt::builder(&self.handle)
     }
     /// Disassociates an IAM role from an Certificate Manager (ACM) certificate. Disassociating an IAM role from an ACM certificate removes the Amazon S3 object that contains the certificate, certificate chain, and encrypted private key from the Amazon S3 bucket. It also revokes the IAM role's permission to use the KMS key used to encrypt the private key. This effectively revokes the role's permission to use the certificate. Returns [`DisassociateEnclaveCertificateIamRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_enclave_certificate_iam_role(
         &self,
     ) -> DisassociateEnclaveCertificateIamRole {
-        DisassociateEnclaveCertificateIamRole(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE),
-        )
+        rt::builder(&self.handle)
     }
     /// Disassociates an IAM instance profile from a running or stopped instance. Returns [`DisassociateIamInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_iam_instance_profile(&self) -> DisassociateIamInstanceProfile {
-        DisassociateIamInstanceProfile(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_IAM_INSTANCE_PROFILE),
-        )
+        rt::builder(&self.handle)
     }
     /// Disassociates one or more targets from an event window. Returns [`DisassociateInstanceEventWindow`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_instance_event_window(&self) -> DisassociateInstanceEventWindow {
-        DisassociateInstanceEventWindow(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_INSTANCE_EVENT_WINDOW),
-        )
+        rt::builder(&self.handle)
     }
     /// Remove the association between your Autonomous System Number (ASN) and your BYOIP CIDR. You may want to use this action to disassociate an ASN from a CIDR or if you want to swap ASNs. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*. Returns [`DisassociateIpamByoasn`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_ipam_byoasn(&self) -> DisassociateIpamByoasn {
-        DisassociateIpamByoasn(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_IPAM_BYOASN),
-        )
+        rt::builder(&self.handle)
     }
     /// Disassociates a resource discovery from an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`DisassociateIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_ipam_resource_discovery(
         &self,
     ) -> DisassociateIpamResourceDiscovery {
-        DisassociateIpamResourceDiscovery(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_IPAM_RESOURCE_DISCOVERY),
-        )
+        rt::builder(&self.handle)
     }
     /// Removes an associated KMS key from an Amazon EBS snapshot. After you disassociate the key, it can no longer be used to access the snapshot's data. The snapshot's original encryption key is unaffected. Returns [`DisassociateKmsKeyId`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_kms_key_id(&self) -> DisassociateKmsKeyId {
-        DisassociateKmsKeyId(rt::Call::new(&self.handle, &op::DISASSOCIATE_KMS_KEY_ID))
+        rt::builder(&self.handle)
     }
     /// Disassociates secondary Elastic IP addresses (EIPs) from a public NAT gateway. You cannot disassociate your primary EIP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*. Returns [`DisassociateNatGatewayAddress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_nat_gateway_address(&self) -> DisassociateNatGatewayAddress {
-        DisassociateNatGatewayAddress(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_NAT_GATEWAY_ADDRESS),
-        )
+        rt::builder(&self.handle)
     }
     /// Disassociates a flex cost allocation policy from one or more network resources. Returns [`DisassociateNetworkingFlexCostAllocationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_networking_flex_cost_allocation_policy(
         &self,
     ) -> DisassociateNetworkingFlexCostAllocationPolicy {
-        DisassociateNetworkingFlexCostAllocationPolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Disassociates a route server from a VPC. Returns [`DisassociateRouteServer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_route_server(&self) -> DisassociateRouteServer {
-        DisassociateRouteServer(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_ROUTE_SERVER),
-        )
+        rt::builder(&self.handle)
     }
     /// Disassociates a subnet or gateway from a route table. Returns [`DisassociateRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_route_table(&self) -> DisassociateRouteTable {
-        DisassociateRouteTable(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_ROUTE_TABLE),
-        )
+        rt::builder(&self.handle)
     }
     /// Disassociates a security group from a VPC. You cannot disassociate the security group if any Elastic network interfaces in the associated VPC are still associated with the security group. Note that the disassociation is asynchronous and you can check the status of the request with [DescribeSecurityGroupVpcAssociations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupVpcAssociations.html). Returns [`DisassociateSecurityGroupVpc`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_security_group_vpc(&self) -> DisassociateSecurityGroupVpc {
-        DisassociateSecurityGroupVpc(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_SECURITY_GROUP_VPC),
-        )
+        rt::builder(&self.handle)
     }
     /// Disassociates a CIDR block from a subnet. Currently, you can disassociate an IPv6 CIDR block only. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it. Returns [`DisassociateSubnetCidrBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_subnet_cidr_block(&self) -> DisassociateSubnetCidrBlock {
-        DisassociateSubnetCidrBlock(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_SUBNET_CIDR_BLOCK),
-        )
+        rt::builder(&self.handle)
     }
     /// Disassociates the specified subnets from the transit gateway multicast domain. Returns [`DisassociateTransitGatewayMulticastDomain`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_transit_gateway_multicast_domain(
         &self,
     ) -> DisassociateTransitGatewayMulticastDomain {
-        DisassociateTransitGatewayMulticastDomain(
-            rt::Call::new(
-                &self.handle,
-                &op::DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN,
-            ),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DisassociateApplicationStatusCheck` operation.
@@ -2222,32 +2100,24 @@ impl super::Client {
     pub fn disassociate_transit_gateway_policy_table(
         &self,
     ) -> DisassociateTransitGatewayPolicyTable {
-        DisassociateTransitGatewayPolicyTable(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE),
-        )
+        rt::builder(&self.handle)
     }
     /// Disassociates a resource attachment from a transit gateway route table. Returns [`DisassociateTransitGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_transit_gateway_route_table(
         &self,
     ) -> DisassociateTransitGatewayRouteTable {
-        DisassociateTransitGatewayRouteTable(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE),
-        )
+        rt::builder(&self.handle)
     }
     /// Removes an association between a branch network interface with a trunk network interface. Returns [`DisassociateTrunkInterface`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_trunk_interface(&self) -> DisassociateTrunkInterface {
-        DisassociateTrunkInterface(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_TRUNK_INTERFACE),
-        )
+        rt::builder(&self.handle)
     }
     /// Disassociates a CIDR block from a VPC. To disassociate the CIDR block, you must specify its association ID. You can get the association ID by using DescribeVpcs. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it. Returns [`DisassociateVpcCidrBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_vpc_cidr_block(&self) -> DisassociateVpcCidrBlock {
-        DisassociateVpcCidrBlock(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_VPC_CIDR_BLOCK),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DisassociateTransitGatewayPolicyTable` operation.

@@ -8,119 +8,94 @@ impl super::Client {
     /// Enables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*. Returns [`EnableAddressTransfer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_address_transfer(&self) -> EnableAddressTransfer {
-        EnableAddressTransfer(rt::Call::new(&self.handle, &op::ENABLE_ADDRESS_TRANSFER))
+        rt::builder(&self.handle)
     }
     /// Enables Allowed AMIs for your account in the specified Amazon Web Services Region. Two values are accepted: Returns [`EnableAllowedImagesSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_allowed_images_settings(&self) -> EnableAllowedImagesSettings {
-        EnableAllowedImagesSettings(
-            rt::Call::new(&self.handle, &op::ENABLE_ALLOWED_IMAGES_SETTINGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Suppresses application status checks for the specified instances. While suppressed, health checks continue to run but do not affect the instance-level application status. The following rules apply: Returns [`EnableApplicationStatusCheckSuppression`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_application_status_check_suppression(
         &self,
     ) -> EnableApplicationStatusCheckSuppression {
-        EnableApplicationStatusCheckSuppression(
-            rt::Call::new(&self.handle, &op::ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION),
-        )
+        rt::builder(&self.handle)
     }
     /// Enables Infrastructure Performance subscriptions. Returns [`EnableAwsNetworkPerformanceMetricSubscription`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_aws_network_performance_metric_subscription(
         &self,
     ) -> EnableAwsNetworkPerformanceMetricSubscription {
-        EnableAwsNetworkPerformanceMetricSubscription(
-            rt::Call::new(
-                &self.handle,
-                &op::ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Enables EC2 Capacity Manager for your account. This starts data ingestion for your EC2 capacity usage across On-Demand, Spot, and Capacity Reservations. Initial data processing may take several hours to complete. Returns [`EnableCapacityManager`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_capacity_manager(&self) -> EnableCapacityManager {
-        EnableCapacityManager(rt::Call::new(&self.handle, &op::ENABLE_CAPACITY_MANAGER))
+        rt::builder(&self.handle)
     }
     /// Enables EBS encryption by default for your account in the current Region. Returns [`EnableEbsEncryptionByDefault`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_ebs_encryption_by_default(&self) -> EnableEbsEncryptionByDefault {
-        EnableEbsEncryptionByDefault(
-            rt::Call::new(&self.handle, &op::ENABLE_EBS_ENCRYPTION_BY_DEFAULT),
-        )
+        rt::builder(&self.handle)
     }
     /// When you enable Windows fast launch for a Windows AMI, images are pre-provisioned, using snapshots to launch instances up to 65% faster. To create the optimized Windows image, Amazon EC2 launches an instance and runs through Sysprep steps, rebooting as required. Then it creates a set of reserved snapshots that are used for subsequent launches. The reserved snapshots are automatically replenished as they are used, depending on your settings for launch frequency. Returns [`EnableFastLaunch`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_fast_launch(&self) -> EnableFastLaunch {
-        EnableFastLaunch(rt::Call::new(&self.handle, &op::ENABLE_FAST_LAUNCH))
+        rt::builder(&self.handle)
     }
     /// Enables fast snapshot restores for the specified snapshots in the specified Availability Zones. Returns [`EnableFastSnapshotRestores`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_fast_snapshot_restores(&self) -> EnableFastSnapshotRestores {
-        EnableFastSnapshotRestores(
-            rt::Call::new(&self.handle, &op::ENABLE_FAST_SNAPSHOT_RESTORES),
-        )
+        rt::builder(&self.handle)
     }
     /// Re-enables a disabled AMI. The re-enabled AMI is marked as `available` and can be used for instance launches, appears in describe operations, and can be shared. Amazon Web Services accounts, organizations, and Organizational Units that lost access to the AMI when it was disabled do not regain access automatically. Once the AMI is available, it can be shared with them again. Returns [`EnableImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_image(&self) -> EnableImage {
-        EnableImage(rt::Call::new(&self.handle, &op::ENABLE_IMAGE))
+        rt::builder(&self.handle)
     }
     /// Enables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This prevents the public sharing of your AMIs. However, if you already have public AMIs, they will remain publicly available. Returns [`EnableImageBlockPublicAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_image_block_public_access(&self) -> EnableImageBlockPublicAccess {
-        EnableImageBlockPublicAccess(
-            rt::Call::new(&self.handle, &op::ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS),
-        )
+        rt::builder(&self.handle)
     }
     /// Enables deprecation of the specified AMI at the specified date and time. Returns [`EnableImageDeprecation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_image_deprecation(&self) -> EnableImageDeprecation {
-        EnableImageDeprecation(
-            rt::Call::new(&self.handle, &op::ENABLE_IMAGE_DEPRECATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Enables deregistration protection for an AMI. When deregistration protection is enabled, the AMI can't be deregistered. Returns [`EnableImageDeregistrationProtection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_image_deregistration_protection(
         &self,
     ) -> EnableImageDeregistrationProtection {
-        EnableImageDeregistrationProtection(
-            rt::Call::new(&self.handle, &op::ENABLE_IMAGE_DEREGISTRATION_PROTECTION),
-        )
+        rt::builder(&self.handle)
     }
     /// Enable Amazon EC2 instances running in an SQL Server High Availability cluster for SQL Server High Availability instance standby detection monitoring. Once enabled, Amazon Web Services monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster. If the instances are determined to be standby failover nodes, Amazon Web Services automatically applies SQL Server licensing fee waiver for those instances. Returns [`EnableInstanceSqlHaStandbyDetections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_instance_sql_ha_standby_detections(
         &self,
     ) -> EnableInstanceSqlHaStandbyDetections {
-        EnableInstanceSqlHaStandbyDetections(
-            rt::Call::new(&self.handle, &op::ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Enables Resource Public Key Infrastructure (RPKI) on an existing IPAM internet registry association by providing BGP Public Key Infrastructure (BPKI) certificate details. After enabling, you can create Route Origin Authorizations (ROAs) for prefixes registered with the internet registry. Returns [`EnableIpamInternetRegistryAssociation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_ipam_internet_registry_association(
         &self,
     ) -> EnableIpamInternetRegistryAssociation {
-        EnableIpamInternetRegistryAssociation(
-            rt::Call::new(&self.handle, &op::ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Enable an Organizations member account as the IPAM admin account. You cannot select the Organizations management account as the IPAM admin account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`EnableIpamOrganizationAdminAccount`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_ipam_organization_admin_account(
         &self,
     ) -> EnableIpamOrganizationAdminAccount {
-        EnableIpamOrganizationAdminAccount(
-            rt::Call::new(&self.handle, &op::ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT),
-        )
+        rt::builder(&self.handle)
     }
     /// Enables an IPAM policy. Returns [`EnableIpamPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_ipam_policy(&self) -> EnableIpamPolicy {
-        EnableIpamPolicy(rt::Call::new(&self.handle, &op::ENABLE_IPAM_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `EnableAddressTransfer` operation.
@@ -554,116 +529,82 @@ impl super::Client {
     pub fn enable_reachability_analyzer_organization_sharing(
         &self,
     ) -> EnableReachabilityAnalyzerOrganizationSharing {
-        EnableReachabilityAnalyzerOrganizationSharing(
-            rt::Call::new(
-                &self.handle,
-                &op::ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Defines which route tables the route server can update with routes. Returns [`EnableRouteServerPropagation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_route_server_propagation(&self) -> EnableRouteServerPropagation {
-        EnableRouteServerPropagation(
-            rt::Call::new(&self.handle, &op::ENABLE_ROUTE_SERVER_PROPAGATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Enables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*. Returns [`EnableSerialConsoleAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_serial_console_access(&self) -> EnableSerialConsoleAccess {
-        EnableSerialConsoleAccess(
-            rt::Call::new(&self.handle, &op::ENABLE_SERIAL_CONSOLE_ACCESS),
-        )
+        rt::builder(&self.handle)
     }
     /// Enables or modifies the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you enable block public access for snapshots in a Region, users can no longer request public sharing for snapshots in that Region. Snapshots that are already publicly shared are either treated as private or they remain publicly shared, depending on the **State** that you specify. Returns [`EnableSnapshotBlockPublicAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_snapshot_block_public_access(
         &self,
     ) -> EnableSnapshotBlockPublicAccess {
-        EnableSnapshotBlockPublicAccess(
-            rt::Call::new(&self.handle, &op::ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS),
-        )
+        rt::builder(&self.handle)
     }
     /// Enables the specified attachment to propagate routes to the specified propagation route table. Returns [`EnableTransitGatewayRouteTablePropagation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_transit_gateway_route_table_propagation(
         &self,
     ) -> EnableTransitGatewayRouteTablePropagation {
-        EnableTransitGatewayRouteTablePropagation(
-            rt::Call::new(
-                &self.handle,
-                &op::ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Enables a virtual private gateway (VGW) to propagate routes to the specified route table of a VPC. Returns [`EnableVgwRoutePropagation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_vgw_route_propagation(&self) -> EnableVgwRoutePropagation {
-        EnableVgwRoutePropagation(
-            rt::Call::new(&self.handle, &op::ENABLE_VGW_ROUTE_PROPAGATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Enables I/O operations for a volume that had I/O operations disabled because the data on the volume was potentially inconsistent. Returns [`EnableVolumeIo`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_volume_io(&self) -> EnableVolumeIo {
-        EnableVolumeIo(rt::Call::new(&self.handle, &op::ENABLE_VOLUME_IO))
+        rt::builder(&self.handle)
     }
     /// **Note:** This action is deprecated. Returns [`EnableVpcClassicLink`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_vpc_classic_link(&self) -> EnableVpcClassicLink {
-        EnableVpcClassicLink(rt::Call::new(&self.handle, &op::ENABLE_VPC_CLASSIC_LINK))
+        rt::builder(&self.handle)
     }
     /// **Note:** This action is deprecated. Returns [`EnableVpcClassicLinkDnsSupport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_vpc_classic_link_dns_support(&self) -> EnableVpcClassicLinkDnsSupport {
-        EnableVpcClassicLinkDnsSupport(
-            rt::Call::new(&self.handle, &op::ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT),
-        )
+        rt::builder(&self.handle)
     }
     /// Downloads the client certificate revocation list for the specified Client VPN endpoint. Returns [`ExportClientVpnClientCertificateRevocationList`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn export_client_vpn_client_certificate_revocation_list(
         &self,
     ) -> ExportClientVpnClientCertificateRevocationList {
-        ExportClientVpnClientCertificateRevocationList(
-            rt::Call::new(
-                &self.handle,
-                &op::EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Downloads the contents of the Client VPN endpoint configuration file for the specified Client VPN endpoint. The Client VPN endpoint configuration file includes the Client VPN endpoint and certificate information clients need to establish a connection with the Client VPN endpoint. Returns [`ExportClientVpnClientConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn export_client_vpn_client_configuration(
         &self,
     ) -> ExportClientVpnClientConfiguration {
-        ExportClientVpnClientConfiguration(
-            rt::Call::new(&self.handle, &op::EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Exports an Amazon Machine Image (AMI) to a VM file. For more information, see [Exporting a VM directly from an Amazon Machine Image (AMI)](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport_image.html) in the *VM Import/Export User Guide*. Returns [`ExportImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn export_image(&self) -> ExportImage {
-        ExportImage(rt::Call::new(&self.handle, &op::EXPORT_IMAGE))
+        rt::builder(&self.handle)
     }
     /// Exports routes from the specified transit gateway route table to the specified S3 bucket. By default, all routes are exported. Alternatively, you can filter by CIDR range. Returns [`ExportTransitGatewayRoutes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn export_transit_gateway_routes(&self) -> ExportTransitGatewayRoutes {
-        ExportTransitGatewayRoutes(
-            rt::Call::new(&self.handle, &op::EXPORT_TRANSIT_GATEWAY_ROUTES),
-        )
+        rt::builder(&self.handle)
     }
     /// Exports the client configuration for a Verified Access instance. Returns [`ExportVerifiedAccessInstanceClientConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn export_verified_access_instance_client_configuration(
         &self,
     ) -> ExportVerifiedAccessInstanceClientConfiguration {
-        ExportVerifiedAccessInstanceClientConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::EXPORT_VERIFIED_ACCESS_INSTANCE_CLIENT_CONFIGURATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `EnableReachabilityAnalyzerOrganizationSharing` operation.

@@ -8,126 +8,94 @@ impl super::Client {
     /// Returns the currently negotiated security parameters for an active VPN tunnel, including IKE version, DH groups, encryption algorithms, and integrity algorithms. Returns [`GetActiveVpnTunnelStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_active_vpn_tunnel_status(&self) -> GetActiveVpnTunnelStatus {
-        GetActiveVpnTunnelStatus(
-            rt::Call::new(&self.handle, &op::GET_ACTIVE_VPN_TUNNEL_STATUS),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets the current state of the Allowed AMIs setting and the list of Allowed AMIs criteria at the account level in the specified Region. Returns [`GetAllowedImagesSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_allowed_images_settings(&self) -> GetAllowedImagesSettings {
-        GetAllowedImagesSettings(
-            rt::Call::new(&self.handle, &op::GET_ALLOWED_IMAGES_SETTINGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns the IAM roles that are associated with the specified ACM (ACM) certificate. It also returns the name of the Amazon S3 bucket and the Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored, and the ARN of the KMS key that's used to encrypt the private key. Returns [`GetAssociatedEnclaveCertificateIamRoles`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_associated_enclave_certificate_iam_roles(
         &self,
     ) -> GetAssociatedEnclaveCertificateIamRoles {
-        GetAssociatedEnclaveCertificateIamRoles(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets information about the IPv6 CIDR block associations for a specified IPv6 address pool. Returns [`GetAssociatedIpv6PoolCidrs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_associated_ipv6_pool_cidrs(&self) -> GetAssociatedIpv6PoolCidrs {
-        GetAssociatedIpv6PoolCidrs(
-            rt::Call::new(&self.handle, &op::GET_ASSOCIATED_IPV6_POOL_CIDRS),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets network performance data. Returns [`GetAwsNetworkPerformanceData`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_aws_network_performance_data(&self) -> GetAwsNetworkPerformanceData {
-        GetAwsNetworkPerformanceData(
-            rt::Call::new(&self.handle, &op::GET_AWS_NETWORK_PERFORMANCE_DATA),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the current configuration and status of EC2 Capacity Manager for your account, including enablement status, Organizations access settings, and data ingestion status. Returns [`GetCapacityManagerAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_manager_attributes(&self) -> GetCapacityManagerAttributes {
-        GetCapacityManagerAttributes(
-            rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_ATTRIBUTES),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves capacity usage metrics for your EC2 resources. Returns time-series data for metrics like unused capacity, utilization rates, and costs across On-Demand, Spot, and Capacity Reservations. Data can be grouped and filtered by various dimensions such as region, account, and instance family. Returns [`GetCapacityManagerMetricData`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_manager_metric_data(&self) -> GetCapacityManagerMetricData {
-        GetCapacityManagerMetricData(
-            rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_METRIC_DATA),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the available dimension values for capacity metrics within a specified time range. This is useful for discovering what accounts, regions, instance families, and other dimensions have data available for filtering and grouping. Returns [`GetCapacityManagerMetricDimensions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_manager_metric_dimensions(
         &self,
     ) -> GetCapacityManagerMetricDimensions {
-        GetCapacityManagerMetricDimensions(
-            rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_METRIC_DIMENSIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the tag keys that are currently being monitored by EC2 Capacity Manager. Monitored tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values. Returns [`GetCapacityManagerMonitoredTagKeys`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_manager_monitored_tag_keys(
         &self,
     ) -> GetCapacityManagerMonitoredTagKeys {
-        GetCapacityManagerMonitoredTagKeys(
-            rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS),
-        )
+        rt::builder(&self.handle)
     }
     /// Scores how well each instance type and Availability Zone combination can support a capacity request, based on current Amazon EC2 capacity. The response includes a score for each combination and an aggregate score for all combinations in the request. This action doesn't launch or reserve instances, and a score doesn't guarantee that a later launch will succeed. Returns [`GetCapacityManagerSupportabilityScores`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_manager_supportability_scores(
         &self,
     ) -> GetCapacityManagerSupportabilityScores {
-        GetCapacityManagerSupportabilityScores(
-            rt::Call::new(&self.handle, &op::GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets usage information about a Capacity Reservation. If the Capacity Reservation is shared, it shows usage information for the Capacity Reservation owner and each Amazon Web Services account that is currently using the shared capacity. If the Capacity Reservation is not shared, it shows only the Capacity Reservation owner's usage. Returns [`GetCapacityReservationUsage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_reservation_usage(&self) -> GetCapacityReservationUsage {
-        GetCapacityReservationUsage(
-            rt::Call::new(&self.handle, &op::GET_CAPACITY_RESERVATION_USAGE),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the authorization policy for a Client VPN endpoint. Returns [`GetClientVpnEndpointAuthorizationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_client_vpn_endpoint_authorization_policy(
         &self,
     ) -> GetClientVpnEndpointAuthorizationPolicy {
-        GetClientVpnEndpointAuthorizationPolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the allocations from the specified customer-owned address pool. Returns [`GetCoipPoolUsage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_coip_pool_usage(&self) -> GetCoipPoolUsage {
-        GetCoipPoolUsage(rt::Call::new(&self.handle, &op::GET_COIP_POOL_USAGE))
+        rt::builder(&self.handle)
     }
     /// Gets the console output for the specified instance. For Linux instances, the instance console output displays the exact console output that would normally be displayed on a physical monitor attached to a computer. For Windows instances, the instance console output includes the last three system event log errors. Returns [`GetConsoleOutput`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_console_output(&self) -> GetConsoleOutput {
-        GetConsoleOutput(rt::Call::new(&self.handle, &op::GET_CONSOLE_OUTPUT))
+        rt::builder(&self.handle)
     }
     /// Retrieve a JPG-format screenshot of a running instance to help with troubleshooting. Returns [`GetConsoleScreenshot`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_console_screenshot(&self) -> GetConsoleScreenshot {
-        GetConsoleScreenshot(rt::Call::new(&self.handle, &op::GET_CONSOLE_SCREENSHOT))
+        rt::builder(&self.handle)
     }
     /// Retrieves a summary of the account status report. Returns [`GetDeclarativePoliciesReportSummary`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_declarative_policies_report_summary(
         &self,
     ) -> GetDeclarativePoliciesReportSummary {
-        GetDeclarativePoliciesReportSummary(
-            rt::Call::new(&self.handle, &op::GET_DECLARATIVE_POLICIES_REPORT_SUMMARY),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `GetActiveVpnTunnelStatus` operation.
@@ -602,111 +570,88 @@ impl super::Client {
     /// Describes the default credit option for CPU usage of a burstable performance instance family. Returns [`GetDefaultCreditSpecification`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_default_credit_specification(&self) -> GetDefaultCreditSpecification {
-        GetDefaultCreditSpecification(
-            rt::Call::new(&self.handle, &op::GET_DEFAULT_CREDIT_SPECIFICATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the default KMS key for EBS encryption by default for your account in this Region. Returns [`GetEbsDefaultKmsKeyId`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_ebs_default_kms_key_id(&self) -> GetEbsDefaultKmsKeyId {
-        GetEbsDefaultKmsKeyId(
-            rt::Call::new(&self.handle, &op::GET_EBS_DEFAULT_KMS_KEY_ID),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes whether EBS encryption by default is enabled for your account in the current Region. Returns [`GetEbsEncryptionByDefault`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_ebs_encryption_by_default(&self) -> GetEbsEncryptionByDefault {
-        GetEbsEncryptionByDefault(
-            rt::Call::new(&self.handle, &op::GET_EBS_ENCRYPTION_BY_DEFAULT),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets the enabled IPAM policy. Returns [`GetEnabledIpamPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_enabled_ipam_policy(&self) -> GetEnabledIpamPolicy {
-        GetEnabledIpamPolicy(rt::Call::new(&self.handle, &op::GET_ENABLED_IPAM_POLICY))
+        rt::builder(&self.handle)
     }
     /// Generates a CloudFormation template that streamlines and automates the integration of VPC flow logs with Amazon Athena. This make it easier for you to query and gain insights from VPC flow logs data. Based on the information that you provide, we configure resources in the template to do the following: Returns [`GetFlowLogsIntegrationTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_flow_logs_integration_template(&self) -> GetFlowLogsIntegrationTemplate {
-        GetFlowLogsIntegrationTemplate(
-            rt::Call::new(&self.handle, &op::GET_FLOW_LOGS_INTEGRATION_TEMPLATE),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists the resource groups to which a Capacity Reservation has been added. Returns [`GetGroupsForCapacityReservation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_groups_for_capacity_reservation(
         &self,
     ) -> GetGroupsForCapacityReservation {
-        GetGroupsForCapacityReservation(
-            rt::Call::new(&self.handle, &op::GET_GROUPS_FOR_CAPACITY_RESERVATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Preview a reservation purchase with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation. Returns [`GetHostReservationPurchasePreview`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_host_reservation_purchase_preview(
         &self,
     ) -> GetHostReservationPurchasePreview {
-        GetHostReservationPurchasePreview(
-            rt::Call::new(&self.handle, &op::GET_HOST_RESERVATION_PURCHASE_PREVIEW),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the ancestry chain of the specified AMI, tracing its lineage back to the root AMI. For more information, see [AMI ancestry](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-ancestry.html) in *Amazon EC2 User Guide*. Returns [`GetImageAncestry`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_image_ancestry(&self) -> GetImageAncestry {
-        GetImageAncestry(rt::Call::new(&self.handle, &op::GET_IMAGE_ANCESTRY))
+        rt::builder(&self.handle)
     }
     /// Gets the current state of *block public access for AMIs* at the account level in the specified Amazon Web Services Region. Returns [`GetImageBlockPublicAccessState`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_image_block_public_access_state(&self) -> GetImageBlockPublicAccessState {
-        GetImageBlockPublicAccessState(
-            rt::Call::new(&self.handle, &op::GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the Amazon Inspector vulnerability findings for the specified AMI. Returns [`GetImageFindings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_image_findings(&self) -> GetImageFindings {
-        GetImageFindings(rt::Call::new(&self.handle, &op::GET_IMAGE_FINDINGS))
+        rt::builder(&self.handle)
     }
     /// Gets the default instance metadata service (IMDS) settings that are set at the account level in the specified Amazon Web Services Region. Returns [`GetInstanceMetadataDefaults`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_instance_metadata_defaults(&self) -> GetInstanceMetadataDefaults {
-        GetInstanceMetadataDefaults(
-            rt::Call::new(&self.handle, &op::GET_INSTANCE_METADATA_DEFAULTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets the public endorsement key associated with the Nitro Trusted Platform Module (NitroTPM) for the specified instance. Returns [`GetInstanceTpmEkPub`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_instance_tpm_ek_pub(&self) -> GetInstanceTpmEkPub {
-        GetInstanceTpmEkPub(rt::Call::new(&self.handle, &op::GET_INSTANCE_TPM_EK_PUB))
+        rt::builder(&self.handle)
     }
     /// Returns a list of instance types with the specified instance attributes. You can use the response to preview the instance types without launching instances. Note that the response does not consider capacity. Returns [`GetInstanceTypesFromInstanceRequirements`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_instance_types_from_instance_requirements(
         &self,
     ) -> GetInstanceTypesFromInstanceRequirements {
-        GetInstanceTypesFromInstanceRequirements(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// A binary representation of the UEFI variable store. Only non-volatile variables are stored. This is a base64 encoded and zlib compressed binary value that must be properly encoded. Returns [`GetInstanceUefiData`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_instance_uefi_data(&self) -> GetInstanceUefiData {
-        GetInstanceUefiData(rt::Call::new(&self.handle, &op::GET_INSTANCE_UEFI_DATA))
+        rt::builder(&self.handle)
     }
     /// Retrieve historical information about a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`GetIpamAddressHistory`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_ipam_address_history(&self) -> GetIpamAddressHistory {
-        GetIpamAddressHistory(rt::Call::new(&self.handle, &op::GET_IPAM_ADDRESS_HISTORY))
+        rt::builder(&self.handle)
     }
     /// Gets IPAM discovered accounts. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts. Only the IPAM account can get all discovered accounts in the organization. Returns [`GetIpamDiscoveredAccounts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_ipam_discovered_accounts(&self) -> GetIpamDiscoveredAccounts {
-        GetIpamDiscoveredAccounts(
-            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_ACCOUNTS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `GetDefaultCreditSpecification` operation.
@@ -1159,130 +1104,96 @@ impl super::Client {
     pub fn get_ipam_discovered_public_addresses(
         &self,
     ) -> GetIpamDiscoveredPublicAddresses {
-        GetIpamDiscoveredPublicAddresses(
-            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses. Returns [`GetIpamDiscoveredResourceCidrs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_ipam_discovered_resource_cidrs(&self) -> GetIpamDiscoveredResourceCidrs {
-        GetIpamDiscoveredResourceCidrs(
-            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_RESOURCE_CIDRS),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamDiscoveredRoutes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_ipam_discovered_routes(&self) -> GetIpamDiscoveredRoutes {
-        GetIpamDiscoveredRoutes(
-            rt::Call::new(&self.handle, &op::GET_IPAM_DISCOVERED_ROUTES),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamInternetRegistryAssociationAsns`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_ipam_internet_registry_association_asns(
         &self,
     ) -> GetIpamInternetRegistryAssociationAsns {
-        GetIpamInternetRegistryAssociationAsns(
-            rt::Call::new(&self.handle, &op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamInternetRegistryAssociationCidrs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_ipam_internet_registry_association_cidrs(
         &self,
     ) -> GetIpamInternetRegistryAssociationCidrs {
-        GetIpamInternetRegistryAssociationCidrs(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets the allocation rules for an IPAM policy. Returns [`GetIpamPolicyAllocationRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_ipam_policy_allocation_rules(&self) -> GetIpamPolicyAllocationRules {
-        GetIpamPolicyAllocationRules(
-            rt::Call::new(&self.handle, &op::GET_IPAM_POLICY_ALLOCATION_RULES),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets the Amazon Web Services Organizations targets for an IPAM policy. Returns [`GetIpamPolicyOrganizationTargets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_ipam_policy_organization_targets(
         &self,
     ) -> GetIpamPolicyOrganizationTargets {
-        GetIpamPolicyOrganizationTargets(
-            rt::Call::new(&self.handle, &op::GET_IPAM_POLICY_ORGANIZATION_TARGETS),
-        )
+        rt::builder(&self.handle)
     }
     /// Get a list of all the CIDR allocations in an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. Returns [`GetIpamPoolAllocations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_ipam_pool_allocations(&self) -> GetIpamPoolAllocations {
-        GetIpamPoolAllocations(
-            rt::Call::new(&self.handle, &op::GET_IPAM_POOL_ALLOCATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Get the CIDRs provisioned to an IPAM pool. Returns [`GetIpamPoolCidrs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_ipam_pool_cidrs(&self) -> GetIpamPoolCidrs {
-        GetIpamPoolCidrs(rt::Call::new(&self.handle, &op::GET_IPAM_POOL_CIDRS))
+        rt::builder(&self.handle)
     }
     /// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists. Returns [`GetIpamPrefixListResolverRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_ipam_prefix_list_resolver_rules(&self) -> GetIpamPrefixListResolverRules {
-        GetIpamPrefixListResolverRules(
-            rt::Call::new(&self.handle, &op::GET_IPAM_PREFIX_LIST_RESOLVER_RULES),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time. Returns [`GetIpamPrefixListResolverVersionEntries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_ipam_prefix_list_resolver_version_entries(
         &self,
     ) -> GetIpamPrefixListResolverVersionEntries {
-        GetIpamPrefixListResolverVersionEntries(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves version information for an IPAM prefix list resolver. Returns [`GetIpamPrefixListResolverVersions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_ipam_prefix_list_resolver_versions(
         &self,
     ) -> GetIpamPrefixListResolverVersions {
-        GetIpamPrefixListResolverVersions(
-            rt::Call::new(&self.handle, &op::GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`GetIpamResourceCidrs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_ipam_resource_cidrs(&self) -> GetIpamResourceCidrs {
-        GetIpamResourceCidrs(rt::Call::new(&self.handle, &op::GET_IPAM_RESOURCE_CIDRS))
+        rt::builder(&self.handle)
     }
     /// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamRouteOriginAuthorizations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_ipam_route_origin_authorizations(
         &self,
     ) -> GetIpamRouteOriginAuthorizations {
-        GetIpamRouteOriginAuthorizations(
-            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamRouteProtectionFindings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_ipam_route_protection_findings(&self) -> GetIpamRouteProtectionFindings {
-        GetIpamRouteProtectionFindings(
-            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTE_PROTECTION_FINDINGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`GetIpamRoutingPolicyRegistrationDeltas`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_ipam_routing_policy_registration_deltas(
         &self,
     ) -> GetIpamRoutingPolicyRegistrationDeltas {
-        GetIpamRoutingPolicyRegistrationDeltas(
-            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `GetIpamDiscoveredPublicAddresses` operation.
@@ -1861,128 +1772,94 @@ impl super::Client {
     pub fn get_ipam_routing_policy_registrations(
         &self,
     ) -> GetIpamRoutingPolicyRegistrations {
-        GetIpamRoutingPolicyRegistrations(
-            rt::Call::new(&self.handle, &op::GET_IPAM_ROUTING_POLICY_REGISTRATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the configuration data of the specified instance. You can use this data to create a launch template. Returns [`GetLaunchTemplateData`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_launch_template_data(&self) -> GetLaunchTemplateData {
-        GetLaunchTemplateData(rt::Call::new(&self.handle, &op::GET_LAUNCH_TEMPLATE_DATA))
+        rt::builder(&self.handle)
     }
     /// Gets information about the resources that are associated with the specified managed prefix list. Returns [`GetManagedPrefixListAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_managed_prefix_list_associations(
         &self,
     ) -> GetManagedPrefixListAssociations {
-        GetManagedPrefixListAssociations(
-            rt::Call::new(&self.handle, &op::GET_MANAGED_PREFIX_LIST_ASSOCIATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets information about the entries for a specified managed prefix list. Returns [`GetManagedPrefixListEntries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_managed_prefix_list_entries(&self) -> GetManagedPrefixListEntries {
-        GetManagedPrefixListEntries(
-            rt::Call::new(&self.handle, &op::GET_MANAGED_PREFIX_LIST_ENTRIES),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default. Returns [`GetManagedResourceVisibility`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_managed_resource_visibility(&self) -> GetManagedResourceVisibility {
-        GetManagedResourceVisibility(
-            rt::Call::new(&self.handle, &op::GET_MANAGED_RESOURCE_VISIBILITY),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets the findings for the specified Network Access Scope analysis. Returns [`GetNetworkInsightsAccessScopeAnalysisFindings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_network_insights_access_scope_analysis_findings(
         &self,
     ) -> GetNetworkInsightsAccessScopeAnalysisFindings {
-        GetNetworkInsightsAccessScopeAnalysisFindings(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets the content for the specified Network Access Scope. Returns [`GetNetworkInsightsAccessScopeContent`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_network_insights_access_scope_content(
         &self,
     ) -> GetNetworkInsightsAccessScopeContent {
-        GetNetworkInsightsAccessScopeContent(
-            rt::Call::new(&self.handle, &op::GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the versions of a flex cost allocation policy. Returns [`GetNetworkingFlexCostAllocationPolicyVersions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_networking_flex_cost_allocation_policy_versions(
         &self,
     ) -> GetNetworkingFlexCostAllocationPolicyVersions {
-        GetNetworkingFlexCostAllocationPolicyVersions(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the encrypted administrator password for a running Windows instance. Returns [`GetPasswordData`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_password_data(&self) -> GetPasswordData {
-        GetPasswordData(rt::Call::new(&self.handle, &op::GET_PASSWORD_DATA))
+        rt::builder(&self.handle)
     }
     /// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use AcceptReservedInstancesExchangeQuote to perform the exchange. Returns [`GetReservedInstancesExchangeQuote`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_reserved_instances_exchange_quote(
         &self,
     ) -> GetReservedInstancesExchangeQuote {
-        GetReservedInstancesExchangeQuote(
-            rt::Call::new(&self.handle, &op::GET_RESERVED_INSTANCES_EXCHANGE_QUOTE),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets information about the associations for the specified route server. Returns [`GetRouteServerAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_route_server_associations(&self) -> GetRouteServerAssociations {
-        GetRouteServerAssociations(
-            rt::Call::new(&self.handle, &op::GET_ROUTE_SERVER_ASSOCIATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets information about the route propagations for the specified route server. Returns [`GetRouteServerPropagations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_route_server_propagations(&self) -> GetRouteServerPropagations {
-        GetRouteServerPropagations(
-            rt::Call::new(&self.handle, &op::GET_ROUTE_SERVER_PROPAGATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets the routing database for the specified route server. The [Routing Information Base (RIB)](https://en.wikipedia.org/wiki/Routing_table) serves as a database that stores all the routing information and network topology data collected by a router or routing system, such as routes learned from BGP peers. The RIB is constantly updated as new routing information is received or existing routes change. This ensures that the route server always has the most current view of the network topology and can make optimal routing decisions. Returns [`GetRouteServerRoutingDatabase`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_route_server_routing_database(&self) -> GetRouteServerRoutingDatabase {
-        GetRouteServerRoutingDatabase(
-            rt::Call::new(&self.handle, &op::GET_ROUTE_SERVER_ROUTING_DATABASE),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets security groups that can be associated by the Amazon Web Services account making the request with network interfaces in the specified VPC. Returns [`GetSecurityGroupsForVpc`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_security_groups_for_vpc(&self) -> GetSecurityGroupsForVpc {
-        GetSecurityGroupsForVpc(
-            rt::Call::new(&self.handle, &op::GET_SECURITY_GROUPS_FOR_VPC),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*. Returns [`GetSerialConsoleAccessStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_serial_console_access_status(&self) -> GetSerialConsoleAccessStatus {
-        GetSerialConsoleAccessStatus(
-            rt::Call::new(&self.handle, &op::GET_SERIAL_CONSOLE_ACCESS_STATUS),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets the current state of *block public access for snapshots* setting for the account and Region. Returns [`GetSnapshotBlockPublicAccessState`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_snapshot_block_public_access_state(
         &self,
     ) -> GetSnapshotBlockPublicAccessState {
-        GetSnapshotBlockPublicAccessState(
-            rt::Call::new(&self.handle, &op::GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `GetIpamRoutingPolicyRegistrations` operation.

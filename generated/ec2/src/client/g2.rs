@@ -8,161 +8,108 @@ impl super::Client {
     /// Calculates the Spot placement score for a Region or Availability Zone based on the specified target capacity and compute requirements. Returns [`GetSpotPlacementScores`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_spot_placement_scores(&self) -> GetSpotPlacementScores {
-        GetSpotPlacementScores(
-            rt::Call::new(&self.handle, &op::GET_SPOT_PLACEMENT_SCORES),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets information about the subnet CIDR reservations. Returns [`GetSubnetCidrReservations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_subnet_cidr_reservations(&self) -> GetSubnetCidrReservations {
-        GetSubnetCidrReservations(
-            rt::Call::new(&self.handle, &op::GET_SUBNET_CIDR_RESERVATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the NAT configuration for the specified transit gateway attachment. Only the owner of the transit gateway can describe the NAT configuration. Returns [`GetTransitGatewayAttachmentNatConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_transit_gateway_attachment_nat_configuration(
         &self,
     ) -> GetTransitGatewayAttachmentNatConfiguration {
-        GetTransitGatewayAttachmentNatConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists the route tables to which the specified resource attachment propagates routes. Returns [`GetTransitGatewayAttachmentPropagations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_transit_gateway_attachment_propagations(
         &self,
     ) -> GetTransitGatewayAttachmentPropagations {
-        GetTransitGatewayAttachmentPropagations(
-            rt::Call::new(&self.handle, &op::GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the entries for a transit gateway metering policy. Returns [`GetTransitGatewayMeteringPolicyEntries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_transit_gateway_metering_policy_entries(
         &self,
     ) -> GetTransitGatewayMeteringPolicyEntries {
-        GetTransitGatewayMeteringPolicyEntries(
-            rt::Call::new(&self.handle, &op::GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets information about the associations for the transit gateway multicast domain. Returns [`GetTransitGatewayMulticastDomainAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_transit_gateway_multicast_domain_associations(
         &self,
     ) -> GetTransitGatewayMulticastDomainAssociations {
-        GetTransitGatewayMulticastDomainAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets a list of the transit gateway policy table associations. Returns [`GetTransitGatewayPolicyTableAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_transit_gateway_policy_table_associations(
         &self,
     ) -> GetTransitGatewayPolicyTableAssociations {
-        GetTransitGatewayPolicyTableAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns a list of transit gateway policy table entries. Returns [`GetTransitGatewayPolicyTableEntries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_transit_gateway_policy_table_entries(
         &self,
     ) -> GetTransitGatewayPolicyTableEntries {
-        GetTransitGatewayPolicyTableEntries(
-            rt::Call::new(&self.handle, &op::GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets information about the prefix list references in a specified transit gateway route table. Returns [`GetTransitGatewayPrefixListReferences`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_transit_gateway_prefix_list_references(
         &self,
     ) -> GetTransitGatewayPrefixListReferences {
-        GetTransitGatewayPrefixListReferences(
-            rt::Call::new(&self.handle, &op::GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets information about the associations for the specified transit gateway route table. Returns [`GetTransitGatewayRouteTableAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_transit_gateway_route_table_associations(
         &self,
     ) -> GetTransitGatewayRouteTableAssociations {
-        GetTransitGatewayRouteTableAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets information about the route table propagations for the specified transit gateway route table. Returns [`GetTransitGatewayRouteTablePropagations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_transit_gateway_route_table_propagations(
         &self,
     ) -> GetTransitGatewayRouteTablePropagations {
-        GetTransitGatewayRouteTablePropagations(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Get the Verified Access policy associated with the endpoint. Returns [`GetVerifiedAccessEndpointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_verified_access_endpoint_policy(
         &self,
     ) -> GetVerifiedAccessEndpointPolicy {
-        GetVerifiedAccessEndpointPolicy(
-            rt::Call::new(&self.handle, &op::GET_VERIFIED_ACCESS_ENDPOINT_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets the targets for the specified network CIDR endpoint for Verified Access. Returns [`GetVerifiedAccessEndpointTargets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_verified_access_endpoint_targets(
         &self,
     ) -> GetVerifiedAccessEndpointTargets {
-        GetVerifiedAccessEndpointTargets(
-            rt::Call::new(&self.handle, &op::GET_VERIFIED_ACCESS_ENDPOINT_TARGETS),
-        )
+        rt::builder(&self.handle)
     }
     /// Shows the contents of the Verified Access policy associated with the group. Returns [`GetVerifiedAccessGroupPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_verified_access_group_policy(&self) -> GetVerifiedAccessGroupPolicy {
-        GetVerifiedAccessGroupPolicy(
-            rt::Call::new(&self.handle, &op::GET_VERIFIED_ACCESS_GROUP_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets information about resources in a VPC that are blocking encryption enforcement. Returns [`GetVpcResourcesBlockingEncryptionEnforcement`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_vpc_resources_blocking_encryption_enforcement(
         &self,
     ) -> GetVpcResourcesBlockingEncryptionEnforcement {
-        GetVpcResourcesBlockingEncryptionEnforcement(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Download an Amazon Web Services-provided sample configuration file to be used with the customer gateway device specified for your Site-to-Site VPN connection. Returns [`GetVpnConnectionDeviceSampleConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_vpn_connection_device_sample_configuration(
         &self,
     ) -> GetVpnConnectionDeviceSampleConfiguration {
-        GetVpnConnectionDeviceSampleConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `GetSpotPlacementScores` operation.
@@ -763,16 +710,12 @@ impl super::Client {
     /// Obtain a list of customer gateway devices for which sample configuration files can be provided. The request has no additional parameters. You can also see the list of device types with sample configuration files available under [Your customer gateway device](https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html) in the *Amazon Web Services Site-to-Site VPN User Guide*. Returns [`GetVpnConnectionDeviceTypes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_vpn_connection_device_types(&self) -> GetVpnConnectionDeviceTypes {
-        GetVpnConnectionDeviceTypes(
-            rt::Call::new(&self.handle, &op::GET_VPN_CONNECTION_DEVICE_TYPES),
-        )
+        rt::builder(&self.handle)
     }
     /// Get details of available tunnel endpoint maintenance. Returns [`GetVpnTunnelReplacementStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_vpn_tunnel_replacement_status(&self) -> GetVpnTunnelReplacementStatus {
-        GetVpnTunnelReplacementStatus(
-            rt::Call::new(&self.handle, &op::GET_VPN_TUNNEL_REPLACEMENT_STATUS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `GetVpnConnectionDeviceTypes` operation.

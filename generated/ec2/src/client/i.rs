@@ -10,37 +10,32 @@ impl super::Client {
     pub fn import_client_vpn_client_certificate_revocation_list(
         &self,
     ) -> ImportClientVpnClientCertificateRevocationList {
-        ImportClientVpnClientCertificateRevocationList(
-            rt::Call::new(
-                &self.handle,
-                &op::IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** To import your virtual machines (VMs) with a console-based experience, you can use the *Import virtual machine images to Amazon Web Services* template in the [Migration Hub Orchestrator console](https://console.aws.amazon.com/migrationhub/orchestrator). For more information, see the [*Migration Hub Orchestrator User Guide*](https://docs.aws.amazon.com/migrationhub-orchestrator/latest/userguide/import-vm-images.html) . Returns [`ImportImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_image(&self) -> ImportImage {
-        ImportImage(rt::Call::new(&self.handle, &op::IMPORT_IMAGE))
+        rt::builder(&self.handle)
     }
     /// **Note:** We recommend that you use the [`ImportImage`](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportImage.html) API instead. For more information, see [Importing a VM as an image using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-image-import.html) in the *VM Import/Export User Guide*. Returns [`ImportInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_instance(&self) -> ImportInstance {
-        ImportInstance(rt::Call::new(&self.handle, &op::IMPORT_INSTANCE))
+        rt::builder(&self.handle)
     }
     /// Imports the public key from an RSA or ED25519 key pair that you created using a third-party tool. You give Amazon Web Services only the public key. The private key is never transferred between you and Amazon Web Services. Returns [`ImportKeyPair`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_key_pair(&self) -> ImportKeyPair {
-        ImportKeyPair(rt::Call::new(&self.handle, &op::IMPORT_KEY_PAIR))
+        rt::builder(&self.handle)
     }
     /// Imports a disk into an EBS snapshot. Returns [`ImportSnapshot`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_snapshot(&self) -> ImportSnapshot {
-        ImportSnapshot(rt::Call::new(&self.handle, &op::IMPORT_SNAPSHOT))
+        rt::builder(&self.handle)
     }
     /// **Note:** This API action supports only single-volume VMs. To import multi-volume VMs, use ImportImage instead. To import a disk to a snapshot, use ImportSnapshot instead. Returns [`ImportVolume`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn import_volume(&self) -> ImportVolume {
-        ImportVolume(rt::Call::new(&self.handle, &op::IMPORT_VOLUME))
+        rt::builder(&self.handle)
     }
 }
 /// The `ImportClientVpnClientCertificateRevocationList` operation.

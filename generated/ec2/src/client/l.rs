@@ -8,28 +8,22 @@ impl super::Client {
     /// Lists one or more AMIs that are currently in the Recycle Bin. For more information, see [Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*. Returns [`ListImagesInRecycleBin`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_images_in_recycle_bin(&self) -> ListImagesInRecycleBin {
-        ListImagesInRecycleBin(
-            rt::Call::new(&self.handle, &op::LIST_IMAGES_IN_RECYCLE_BIN),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists one or more snapshots that are currently in the Recycle Bin. Returns [`ListSnapshotsInRecycleBin`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_snapshots_in_recycle_bin(&self) -> ListSnapshotsInRecycleBin {
-        ListSnapshotsInRecycleBin(
-            rt::Call::new(&self.handle, &op::LIST_SNAPSHOTS_IN_RECYCLE_BIN),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists one or more volumes that are currently in the Recycle Bin. Returns [`ListVolumesInRecycleBin`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_volumes_in_recycle_bin(&self) -> ListVolumesInRecycleBin {
-        ListVolumesInRecycleBin(
-            rt::Call::new(&self.handle, &op::LIST_VOLUMES_IN_RECYCLE_BIN),
-        )
+        rt::builder(&self.handle)
     }
     /// Locks an Amazon EBS snapshot in either *governance* or *compliance* mode to protect it against accidental or malicious deletions for a specific duration. A locked snapshot can't be deleted. Returns [`LockSnapshot`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn lock_snapshot(&self) -> LockSnapshot {
-        LockSnapshot(rt::Call::new(&self.handle, &op::LOCK_SNAPSHOT))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListImagesInRecycleBin` operation.

@@ -10,113 +10,86 @@ impl super::Client {
     pub fn modify_account_vpc_encryption_control(
         &self,
     ) -> ModifyAccountVpcEncryptionControl {
-        ModifyAccountVpcEncryptionControl(
-            rt::Call::new(&self.handle, &op::MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies an attribute of the specified Elastic IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS). Returns [`ModifyAddressAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_address_attribute(&self) -> ModifyAddressAttribute {
-        ModifyAddressAttribute(
-            rt::Call::new(&self.handle, &op::MODIFY_ADDRESS_ATTRIBUTE),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies an existing application status check. You can update the protocol, port, path, thresholds, and other configuration settings. The following rules apply: Returns [`ModifyApplicationStatusCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_application_status_check(&self) -> ModifyApplicationStatusCheck {
-        ModifyApplicationStatusCheck(
-            rt::Call::new(&self.handle, &op::MODIFY_APPLICATION_STATUS_CHECK),
-        )
+        rt::builder(&self.handle)
     }
     /// Changes the opt-in status of the specified zone group for your account. Returns [`ModifyAvailabilityZoneGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_availability_zone_group(&self) -> ModifyAvailabilityZoneGroup {
-        ModifyAvailabilityZoneGroup(
-            rt::Call::new(&self.handle, &op::MODIFY_AVAILABILITY_ZONE_GROUP),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies a Capacity Reservation's capacity, instance eligibility, and the conditions under which it is to be released. You can't modify a Capacity Reservation's instance type, EBS optimization, platform, instance store settings, Availability Zone, or tenancy. If you need to modify any of these attributes, we recommend that you cancel the Capacity Reservation, and then create a new one with the required attributes. For more information, see [Modify an active Capacity Reservation](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-reservations-modify.html). Returns [`ModifyCapacityReservation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_capacity_reservation(&self) -> ModifyCapacityReservation {
-        ModifyCapacityReservation(
-            rt::Call::new(&self.handle, &op::MODIFY_CAPACITY_RESERVATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies a Capacity Reservation Fleet. Returns [`ModifyCapacityReservationFleet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_capacity_reservation_fleet(&self) -> ModifyCapacityReservationFleet {
-        ModifyCapacityReservationFleet(
-            rt::Call::new(&self.handle, &op::MODIFY_CAPACITY_RESERVATION_FLEET),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the specified Client VPN endpoint. Modifying the DNS server resets existing client connections. Returns [`ModifyClientVpnEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_client_vpn_endpoint(&self) -> ModifyClientVpnEndpoint {
-        ModifyClientVpnEndpoint(
-            rt::Call::new(&self.handle, &op::MODIFY_CLIENT_VPN_ENDPOINT),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates or updates the authorization policy for a Client VPN endpoint. A Client VPN endpoint can have one authorization policy. If a policy already exists for the endpoint, the values that you specify replace the corresponding values in the existing policy, and values that you do not specify remain unchanged. Returns [`ModifyClientVpnEndpointAuthorizationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_client_vpn_endpoint_authorization_policy(
         &self,
     ) -> ModifyClientVpnEndpointAuthorizationPolicy {
-        ModifyClientVpnEndpointAuthorizationPolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the default credit option for CPU usage of burstable performance instances. The default credit option is set at the account level per Amazon Web Services Region, and is specified per instance family. All new burstable performance instances in the account launch using the default credit option. Returns [`ModifyDefaultCreditSpecification`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_default_credit_specification(
         &self,
     ) -> ModifyDefaultCreditSpecification {
-        ModifyDefaultCreditSpecification(
-            rt::Call::new(&self.handle, &op::MODIFY_DEFAULT_CREDIT_SPECIFICATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Changes the default KMS key for EBS encryption by default for your account in this Region. Returns [`ModifyEbsDefaultKmsKeyId`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_ebs_default_kms_key_id(&self) -> ModifyEbsDefaultKmsKeyId {
-        ModifyEbsDefaultKmsKeyId(
-            rt::Call::new(&self.handle, &op::MODIFY_EBS_DEFAULT_KMS_KEY_ID),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the specified EC2 Fleet. Returns [`ModifyFleet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_fleet(&self) -> ModifyFleet {
-        ModifyFleet(rt::Call::new(&self.handle, &op::MODIFY_FLEET))
+        rt::builder(&self.handle)
     }
     /// Modifies the specified attribute of the specified Amazon FPGA Image (AFI). Returns [`ModifyFpgaImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_fpga_image_attribute(&self) -> ModifyFpgaImageAttribute {
-        ModifyFpgaImageAttribute(
-            rt::Call::new(&self.handle, &op::MODIFY_FPGA_IMAGE_ATTRIBUTE),
-        )
+        rt::builder(&self.handle)
     }
     /// Modify the auto-placement setting of a Dedicated Host. When auto-placement is enabled, any instances that you launch with a tenancy of `host` but without a specific host ID are placed onto any available Dedicated Host in your account that has auto-placement enabled. When auto-placement is disabled, you need to provide a host ID to have the instance launch onto a specific host. If no host ID is provided, the instance is launched onto a suitable host with auto-placement enabled. Returns [`ModifyHosts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_hosts(&self) -> ModifyHosts {
-        ModifyHosts(rt::Call::new(&self.handle, &op::MODIFY_HOSTS))
+        rt::builder(&self.handle)
     }
     /// Modifies the ID format for the specified resource on a per-Region basis. You can specify that resources should receive longer IDs (17-character IDs) when they are created. Returns [`ModifyIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_id_format(&self) -> ModifyIdFormat {
-        ModifyIdFormat(rt::Call::new(&self.handle, &op::MODIFY_ID_FORMAT))
+        rt::builder(&self.handle)
     }
     /// Modifies the ID format of a resource for a specified IAM user, IAM role, or the root user for an account; or all IAM users, IAM roles, and the root user for an account. You can specify that resources should receive longer IDs (17-character IDs) when they are created. Returns [`ModifyIdentityIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_identity_id_format(&self) -> ModifyIdentityIdFormat {
-        ModifyIdentityIdFormat(
-            rt::Call::new(&self.handle, &op::MODIFY_IDENTITY_ID_FORMAT),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the specified attribute of the specified AMI. You can specify only one attribute at a time. Returns [`ModifyImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_image_attribute(&self) -> ModifyImageAttribute {
-        ModifyImageAttribute(rt::Call::new(&self.handle, &op::MODIFY_IMAGE_ATTRIBUTE))
+        rt::builder(&self.handle)
     }
 }
 /// The `ModifyAccountVpcEncryptionControl` operation.
@@ -686,123 +659,92 @@ impl super::Client {
     /// Modifies the specified attribute of the specified instance. You can specify only one attribute at a time. Returns [`ModifyInstanceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_instance_attribute(&self) -> ModifyInstanceAttribute {
-        ModifyInstanceAttribute(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_ATTRIBUTE),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the Capacity Reservation settings for a stopped instance. Use this action to configure an instance to target a specific Capacity Reservation, run in any `open` Capacity Reservation with matching attributes, run in On-Demand Instance capacity, or only run in a Capacity Reservation. Returns [`ModifyInstanceCapacityReservationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_instance_capacity_reservation_attributes(
         &self,
     ) -> ModifyInstanceCapacityReservationAttributes {
-        ModifyInstanceCapacityReservationAttributes(
-            rt::Call::new(
-                &self.handle,
-                &op::MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the specified EC2 Instance Connect Endpoint. Returns [`ModifyInstanceConnectEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_instance_connect_endpoint(&self) -> ModifyInstanceConnectEndpoint {
-        ModifyInstanceConnectEndpoint(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_CONNECT_ENDPOINT),
-        )
+        rt::builder(&self.handle)
     }
     /// By default, all vCPUs for the instance type are active when you launch an instance. When you configure the number of active vCPUs for the instance, it can help you save on licensing costs and optimize performance. The base cost of the instance remains unchanged. Returns [`ModifyInstanceCpuOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_instance_cpu_options(&self) -> ModifyInstanceCpuOptions {
-        ModifyInstanceCpuOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_CPU_OPTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the credit option for CPU usage on a running or stopped burstable performance instance. The credit options are `standard` and `unlimited`. Returns [`ModifyInstanceCreditSpecification`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_instance_credit_specification(
         &self,
     ) -> ModifyInstanceCreditSpecification {
-        ModifyInstanceCreditSpecification(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_CREDIT_SPECIFICATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the start time for a scheduled Amazon EC2 instance event. Returns [`ModifyInstanceEventStartTime`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_instance_event_start_time(&self) -> ModifyInstanceEventStartTime {
-        ModifyInstanceEventStartTime(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_EVENT_START_TIME),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the specified event window. Returns [`ModifyInstanceEventWindow`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_instance_event_window(&self) -> ModifyInstanceEventWindow {
-        ModifyInstanceEventWindow(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_EVENT_WINDOW),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the recovery behavior of your instance to disable simplified automatic recovery or set the recovery behavior to default. The default configuration will not enable simplified automatic recovery for an unsupported instance type. For more information, see [Simplified automatic recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery). Returns [`ModifyInstanceMaintenanceOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_instance_maintenance_options(
         &self,
     ) -> ModifyInstanceMaintenanceOptions {
-        ModifyInstanceMaintenanceOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_MAINTENANCE_OPTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the default instance metadata service (IMDS) settings at the account level in the specified Amazon Web Services Region. Returns [`ModifyInstanceMetadataDefaults`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_instance_metadata_defaults(&self) -> ModifyInstanceMetadataDefaults {
-        ModifyInstanceMetadataDefaults(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_METADATA_DEFAULTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Modify the instance metadata parameters on a running or stopped instance. When you modify the parameters on a stopped instance, they are applied when the instance is started. When you modify the parameters on a running instance, the API responds with a state of “pending”. After the parameter modifications are successfully applied to the instance, the state of the modifications changes from “pending” to “applied” in subsequent describe-instances API calls. For more information, see [Instance metadata and user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*. Returns [`ModifyInstanceMetadataOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_instance_metadata_options(&self) -> ModifyInstanceMetadataOptions {
-        ModifyInstanceMetadataOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_METADATA_OPTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Change the configuration of the network performance options for an existing instance. Returns [`ModifyInstanceNetworkPerformanceOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_instance_network_performance_options(
         &self,
     ) -> ModifyInstanceNetworkPerformanceOptions {
-        ModifyInstanceNetworkPerformanceOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_NETWORK_PERFORMANCE_OPTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the placement attributes for a specified instance. You can do the following: Returns [`ModifyInstancePlacement`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_instance_placement(&self) -> ModifyInstancePlacement {
-        ModifyInstancePlacement(
-            rt::Call::new(&self.handle, &op::MODIFY_INSTANCE_PLACEMENT),
-        )
+        rt::builder(&self.handle)
     }
     /// Modify the configurations of an IPAM. Returns [`ModifyIpam`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_ipam(&self) -> ModifyIpam {
-        ModifyIpam(rt::Call::new(&self.handle, &op::MODIFY_IPAM))
+        rt::builder(&self.handle)
     }
     /// Modifies the allocation rules in an IPAM policy. Returns [`ModifyIpamPolicyAllocationRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_ipam_policy_allocation_rules(
         &self,
     ) -> ModifyIpamPolicyAllocationRules {
-        ModifyIpamPolicyAllocationRules(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_POLICY_ALLOCATION_RULES),
-        )
+        rt::builder(&self.handle)
     }
     /// Modify the configurations of an IPAM pool. Returns [`ModifyIpamPool`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_ipam_pool(&self) -> ModifyIpamPool {
-        ModifyIpamPool(rt::Call::new(&self.handle, &op::MODIFY_IPAM_POOL))
+        rt::builder(&self.handle)
     }
     /// Modifies the description of an IPAM pool allocation. For more information, see [Modify an IPAM pool allocation](https://docs.aws.amazon.com/vpc/latest/ipam/modify-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`ModifyIpamPoolAllocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_ipam_pool_allocation(&self) -> ModifyIpamPoolAllocation {
-        ModifyIpamPoolAllocation(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_POOL_ALLOCATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ModifyInstanceAttribute` operation.
@@ -1312,117 +1254,88 @@ impl super::Client {
     /// Modifies an IPAM prefix list resolver. You can update the description and CIDR selection rules. Changes to rules will trigger re-evaluation and potential updates to associated prefix lists. Returns [`ModifyIpamPrefixListResolver`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_ipam_prefix_list_resolver(&self) -> ModifyIpamPrefixListResolver {
-        ModifyIpamPrefixListResolver(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_PREFIX_LIST_RESOLVER),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies an IPAM prefix list resolver target. You can update version tracking settings and the desired version of the target prefix list. Returns [`ModifyIpamPrefixListResolverTarget`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_ipam_prefix_list_resolver_target(
         &self,
     ) -> ModifyIpamPrefixListResolverTarget {
-        ModifyIpamPrefixListResolverTarget(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET),
-        )
+        rt::builder(&self.handle)
     }
     /// Modify a resource CIDR. You can use this action to transfer resource CIDRs between scopes and ignore resource CIDRs that you do not want to manage. If set to false, the resource will not be tracked for overlap, it cannot be auto-imported into a pool, and it will be removed from any pool it has an allocation in. Returns [`ModifyIpamResourceCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_ipam_resource_cidr(&self) -> ModifyIpamResourceCidr {
-        ModifyIpamResourceCidr(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_RESOURCE_CIDR),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies a resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`ModifyIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_ipam_resource_discovery(&self) -> ModifyIpamResourceDiscovery {
-        ModifyIpamResourceDiscovery(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_RESOURCE_DISCOVERY),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies an existing routing policy registration. You can update the authorized ASNs, maximum prefix length, and other properties of a Route Origin Authorization (ROA). Returns [`ModifyIpamRoutingPolicyRegistration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_ipam_routing_policy_registration(
         &self,
     ) -> ModifyIpamRoutingPolicyRegistration {
-        ModifyIpamRoutingPolicyRegistration(
-            rt::Call::new(&self.handle, &op::MODIFY_IPAM_ROUTING_POLICY_REGISTRATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Modify an IPAM scope. Returns [`ModifyIpamScope`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_ipam_scope(&self) -> ModifyIpamScope {
-        ModifyIpamScope(rt::Call::new(&self.handle, &op::MODIFY_IPAM_SCOPE))
+        rt::builder(&self.handle)
     }
     /// Modifies a launch template. You can specify which version of the launch template to set as the default version. When launching an instance, the default version applies when a launch template version is not specified. Returns [`ModifyLaunchTemplate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_launch_template(&self) -> ModifyLaunchTemplate {
-        ModifyLaunchTemplate(rt::Call::new(&self.handle, &op::MODIFY_LAUNCH_TEMPLATE))
+        rt::builder(&self.handle)
     }
     /// Modifies the specified local gateway route. Returns [`ModifyLocalGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_local_gateway_route(&self) -> ModifyLocalGatewayRoute {
-        ModifyLocalGatewayRoute(
-            rt::Call::new(&self.handle, &op::MODIFY_LOCAL_GATEWAY_ROUTE),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the specified managed prefix list. Returns [`ModifyManagedPrefixList`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_managed_prefix_list(&self) -> ModifyManagedPrefixList {
-        ModifyManagedPrefixList(
-            rt::Call::new(&self.handle, &op::MODIFY_MANAGED_PREFIX_LIST),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the managed resource visibility configuration for the account. Use this operation to control whether managed resources are hidden or visible by default. Visibility settings are account-wide and affect all IAM principals uniformly. Hidden resources remain fully operational and billable. Returns [`ModifyManagedResourceVisibility`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_managed_resource_visibility(&self) -> ModifyManagedResourceVisibility {
-        ModifyManagedResourceVisibility(
-            rt::Call::new(&self.handle, &op::MODIFY_MANAGED_RESOURCE_VISIBILITY),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the metrics in the specified metric category. The metrics that you specify replace the existing metrics. Returns [`ModifyMetricCategory`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_metric_category(&self) -> ModifyMetricCategory {
-        ModifyMetricCategory(rt::Call::new(&self.handle, &op::MODIFY_METRIC_CATEGORY))
+        rt::builder(&self.handle)
     }
     /// Modifies the specified network interface attribute. You can specify only one attribute at a time. You can use this action to attach and detach security groups from an existing EC2 instance. Returns [`ModifyNetworkInterfaceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_network_interface_attribute(&self) -> ModifyNetworkInterfaceAttribute {
-        ModifyNetworkInterfaceAttribute(
-            rt::Call::new(&self.handle, &op::MODIFY_NETWORK_INTERFACE_ATTRIBUTE),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies a flex cost allocation policy. Changing a policy document or `ShowBackEnabled` creates a new version of the policy. Changing only the description doesn't create a new version. Returns [`ModifyNetworkingFlexCostAllocationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_networking_flex_cost_allocation_policy(
         &self,
     ) -> ModifyNetworkingFlexCostAllocationPolicy {
-        ModifyNetworkingFlexCostAllocationPolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the options for instance hostnames for the specified instance. Returns [`ModifyPrivateDnsNameOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_private_dns_name_options(&self) -> ModifyPrivateDnsNameOptions {
-        ModifyPrivateDnsNameOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_PRIVATE_DNS_NAME_OPTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Modify public hostname options for a network interface. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*. Returns [`ModifyPublicIpDnsNameOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_public_ip_dns_name_options(&self) -> ModifyPublicIpDnsNameOptions {
-        ModifyPublicIpDnsNameOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the configuration of your Reserved Instances, such as the Availability Zone, instance count, or instance type. The Reserved Instances to be modified must be identical, except for Availability Zone, network platform, and instance type. Returns [`ModifyReservedInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_reserved_instances(&self) -> ModifyReservedInstances {
-        ModifyReservedInstances(
-            rt::Call::new(&self.handle, &op::MODIFY_RESERVED_INSTANCES),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ModifyIpamPrefixListResolver` operation.
@@ -1915,4 +1828,661 @@ impl ModifyReservedInstances {
         target_configurations(t::ReservedInstancesConfiguration)
         push_target_configurations
     );
+}
+impl super::Client {
+    /// Modifies the configuration of an existing route server. Returns [`ModifyRouteServer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_route_server(&self) -> ModifyRouteServer {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the rules of a security group. Returns [`ModifySecurityGroupRules`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_security_group_rules(&self) -> ModifySecurityGroupRules {
+        rt::builder(&self.handle)
+    }
+    /// Adds or removes permission settings for the specified snapshot. You may add or remove specified Amazon Web Services account IDs from a snapshot's list of create volume permissions, but you cannot do both in a single operation. If you need to both add and remove account IDs for a snapshot, you must use multiple operations. You can make up to 500 modifications to a snapshot in a single operation. Returns [`ModifySnapshotAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_snapshot_attribute(&self) -> ModifySnapshotAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Archives an Amazon EBS snapshot. When you archive a snapshot, it is converted to a full snapshot that includes all of the blocks of data that were written to the volume at the time the snapshot was created, and moved from the standard tier to the archive tier. For more information, see [Archive Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-archive.html) in the *Amazon EBS User Guide*. Returns [`ModifySnapshotTier`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_snapshot_tier(&self) -> ModifySnapshotTier {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the specified Spot Fleet request. Returns [`ModifySpotFleetRequest`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_spot_fleet_request(&self) -> ModifySpotFleetRequest {
+        rt::builder(&self.handle)
+    }
+    /// Modifies a subnet attribute. You can only modify one attribute at a time. Returns [`ModifySubnetAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_subnet_attribute(&self) -> ModifySubnetAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Allows or restricts mirroring network services. Returns [`ModifyTrafficMirrorFilterNetworkServices`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_traffic_mirror_filter_network_services(
+        &self,
+    ) -> ModifyTrafficMirrorFilterNetworkServices {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the specified Traffic Mirror rule. Returns [`ModifyTrafficMirrorFilterRule`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_traffic_mirror_filter_rule(&self) -> ModifyTrafficMirrorFilterRule {
+        rt::builder(&self.handle)
+    }
+    /// Modifies a Traffic Mirror session. Returns [`ModifyTrafficMirrorSession`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_traffic_mirror_session(&self) -> ModifyTrafficMirrorSession {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the specified transit gateway. When you modify a transit gateway, the modified options are applied to new transit gateway attachments only. Your existing transit gateway attachments are not modified. Returns [`ModifyTransitGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway(&self) -> ModifyTransitGateway {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the NAT configuration for the specified transit gateway attachment. Use this operation to do the following: Returns [`ModifyTransitGatewayAttachmentNatConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_attachment_nat_configuration(
+        &self,
+    ) -> ModifyTransitGatewayAttachmentNatConfiguration {
+        rt::builder(&self.handle)
+    }
+    /// Modifies a transit gateway metering policy. Returns [`ModifyTransitGatewayMeteringPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_metering_policy(
+        &self,
+    ) -> ModifyTransitGatewayMeteringPolicy {
+        rt::builder(&self.handle)
+    }
+    /// Adds Availability Zones to or removes Availability Zones from the specified network function attachment. The attachment must be in the `available` state. You must specify at least one Availability Zone to add or remove, and the attachment must keep at least one Availability Zone. Returns [`ModifyTransitGatewayNetworkFunctionAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_network_function_attachment(
+        &self,
+    ) -> ModifyTransitGatewayNetworkFunctionAttachment {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the options for a transit gateway peering attachment. The peering attachment must be in the `available` state. Returns [`ModifyTransitGatewayPeeringAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_peering_attachment(
+        &self,
+    ) -> ModifyTransitGatewayPeeringAttachment {
+        rt::builder(&self.handle)
+    }
+    /// Modifies the specified transit gateway policy table entry. Returns [`ModifyTransitGatewayPolicyTableEntry`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_policy_table_entry(
+        &self,
+    ) -> ModifyTransitGatewayPolicyTableEntry {
+        rt::builder(&self.handle)
+    }
+    /// Modifies a reference (route) to a prefix list in a specified transit gateway route table. Returns [`ModifyTransitGatewayPrefixListReference`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn modify_transit_gateway_prefix_list_reference(
+        &self,
+    ) -> ModifyTransitGatewayPrefixListReference {
+        rt::builder(&self.handle)
+    }
+}
+/// The `ModifyRouteServer` operation.
+///
+/// Modifies the configuration of an existing route server.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct ModifyRouteServer(
+    pub(crate) rt::Call<
+        t::ModifyRouteServerRequest,
+        t::ModifyRouteServerResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyRouteServer, t::ModifyRouteServerRequest, t::ModifyRouteServerResult,
+    rt::NoErrors, op::MODIFY_ROUTE_SERVER
+);
+impl ModifyRouteServer {
+    rt::setter!(into_req ModifyRouteServerRequest route_server_id(String));
+    rt::setter!(
+        into_opt ModifyRouteServerRequest
+        persist_routes(t::RouteServerPersistRoutesAction)
+    );
+    rt::setter!(val_opt ModifyRouteServerRequest persist_routes_duration(i64));
+    rt::setter!(val_opt ModifyRouteServerRequest sns_notifications_enabled(bool));
+    rt::setter!(val_opt ModifyRouteServerRequest dry_run(bool));
+}
+/// The `ModifySecurityGroupRules` operation.
+///
+/// Modifies the rules of a security group.
+pub struct ModifySecurityGroupRules(
+    pub(crate) rt::Call<
+        t::ModifySecurityGroupRulesRequest,
+        t::ModifySecurityGroupRulesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifySecurityGroupRules, t::ModifySecurityGroupRulesRequest,
+    t::ModifySecurityGroupRulesResult, rt::NoErrors, op::MODIFY_SECURITY_GROUP_RULES
+);
+impl ModifySecurityGroupRules {
+    rt::setter!(into_req ModifySecurityGroupRulesRequest group_id(String));
+    rt::setter!(
+        items ModifySecurityGroupRulesRequest
+        security_group_rules(t::SecurityGroupRuleUpdate) push_security_group_rules
+    );
+    rt::setter!(val_opt ModifySecurityGroupRulesRequest dry_run(bool));
+}
+/// The `ModifySnapshotAttribute` operation.
+///
+/// Adds or removes permission settings for the specified snapshot. You may add or remove specified Amazon Web Services account IDs from a snapshot's list of create volume permissions, but you cannot do both in a single operation. If you need to both add and remove account IDs for a snapshot, you must use multiple operations. You can make up to 500 modifications to a snapshot in a single operation.
+///
+/// Encrypted snapshots and snapshots with Amazon Web Services Marketplace product codes cannot be made public. Snapshots encrypted with your default KMS key cannot be shared with other accounts.
+///
+/// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
+pub struct ModifySnapshotAttribute(
+    pub(crate) rt::Call<t::ModifySnapshotAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifySnapshotAttribute, t::ModifySnapshotAttributeRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_SNAPSHOT_ATTRIBUTE
+);
+impl ModifySnapshotAttribute {
+    rt::setter!(
+        into_opt ModifySnapshotAttributeRequest attribute(t::SnapshotAttributeName)
+    );
+    rt::setter!(
+        val_opt ModifySnapshotAttributeRequest
+        create_volume_permission(t::CreateVolumePermissionModifications)
+    );
+    rt::setter!(
+        items ModifySnapshotAttributeRequest group_names(String) push_group_names
+    );
+    rt::setter!(
+        into_opt ModifySnapshotAttributeRequest operation_type(t::OperationType)
+    );
+    rt::setter!(into_req ModifySnapshotAttributeRequest snapshot_id(String));
+    rt::setter!(items ModifySnapshotAttributeRequest user_ids(String) push_user_ids);
+    rt::setter!(val_opt ModifySnapshotAttributeRequest dry_run(bool));
+}
+/// The `ModifySnapshotTier` operation.
+///
+/// Archives an Amazon EBS snapshot. When you archive a snapshot, it is converted to a full snapshot that includes all of the blocks of data that were written to the volume at the time the snapshot was created, and moved from the standard tier to the archive tier. For more information, see [Archive Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-archive.html) in the *Amazon EBS User Guide*.
+pub struct ModifySnapshotTier(
+    pub(crate) rt::Call<
+        t::ModifySnapshotTierRequest,
+        t::ModifySnapshotTierResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifySnapshotTier, t::ModifySnapshotTierRequest, t::ModifySnapshotTierResult,
+    rt::NoErrors, op::MODIFY_SNAPSHOT_TIER
+);
+impl ModifySnapshotTier {
+    rt::setter!(into_req ModifySnapshotTierRequest snapshot_id(String));
+    rt::setter!(into_opt ModifySnapshotTierRequest storage_tier(t::TargetStorageTier));
+    rt::setter!(val_opt ModifySnapshotTierRequest dry_run(bool));
+}
+/// The `ModifySpotFleetRequest` operation.
+///
+/// Modifies the specified Spot Fleet request.
+///
+/// You can only modify a Spot Fleet request of type `maintain`.
+///
+/// While the Spot Fleet request is being modified, it is in the `modifying` state.
+///
+/// To scale up your Spot Fleet, increase its target capacity. The Spot Fleet launches the additional Spot Instances according to the allocation strategy for the Spot Fleet request. If the allocation strategy is `lowestPrice`, the Spot Fleet launches instances using the Spot Instance pool with the lowest price. If the allocation strategy is `diversified`, the Spot Fleet distributes the instances across the Spot Instance pools. If the allocation strategy is `capacityOptimized`, Spot Fleet launches instances from Spot Instance pools with optimal capacity for the number of instances that are launching.
+///
+/// To scale down your Spot Fleet, decrease its target capacity. First, the Spot Fleet cancels any open requests that exceed the new target capacity. You can request that the Spot Fleet terminate Spot Instances until the size of the fleet no longer exceeds the new target capacity. If the allocation strategy is `lowestPrice`, the Spot Fleet terminates the instances with the highest price per unit. If the allocation strategy is `capacityOptimized`, the Spot Fleet terminates the instances in the Spot Instance pools that have the least available Spot Instance capacity. If the allocation strategy is `diversified`, the Spot Fleet terminates instances across the Spot Instance pools. Alternatively, you can request that the Spot Fleet keep the fleet at its current size, but not replace any Spot Instances that are interrupted or that you terminate manually.
+///
+/// If you are finished with your Spot Fleet for now, but will use it again later, you can set the target capacity to 0.
+pub struct ModifySpotFleetRequest(
+    pub(crate) rt::Call<
+        t::ModifySpotFleetRequestRequest,
+        t::ModifySpotFleetRequestResponse,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifySpotFleetRequest, t::ModifySpotFleetRequestRequest,
+    t::ModifySpotFleetRequestResponse, rt::NoErrors, op::MODIFY_SPOT_FLEET_REQUEST
+);
+impl ModifySpotFleetRequest {
+    rt::setter!(
+        items ModifySpotFleetRequestRequest
+        launch_template_configs(t::LaunchTemplateConfig) push_launch_template_configs
+    );
+    rt::setter!(val_opt ModifySpotFleetRequestRequest on_demand_target_capacity(i32));
+    rt::setter!(into_opt ModifySpotFleetRequestRequest context(String));
+    rt::setter!(into_req ModifySpotFleetRequestRequest spot_fleet_request_id(String));
+    rt::setter!(val_opt ModifySpotFleetRequestRequest target_capacity(i32));
+    rt::setter!(
+        into_opt ModifySpotFleetRequestRequest
+        excess_capacity_termination_policy(t::ExcessCapacityTerminationPolicy)
+    );
+}
+/// The `ModifySubnetAttribute` operation.
+///
+/// Modifies a subnet attribute. You can only modify one attribute at a time.
+///
+/// Use this action to modify subnets on Amazon Web Services Outposts.
+///
+/// - To modify a subnet on an Outpost rack, set both `MapCustomerOwnedIpOnLaunch` and `CustomerOwnedIpv4Pool`. These two parameters act as a single attribute.
+/// - To modify a subnet on an Outpost server, set either `EnableLniAtDeviceIndex` or `DisableLniAtDeviceIndex`.
+///
+/// For more information about Amazon Web Services Outposts, see the following:
+///
+/// - [Outpost servers](https://docs.aws.amazon.com/outposts/latest/userguide/how-servers-work.html)
+/// - [Outpost racks](https://docs.aws.amazon.com/outposts/latest/userguide/how-racks-work.html)
+pub struct ModifySubnetAttribute(
+    pub(crate) rt::Call<t::ModifySubnetAttributeRequest, rt::Unit, rt::NoErrors>,
+);
+rt::operation_type!(
+    ModifySubnetAttribute, t::ModifySubnetAttributeRequest, rt::Unit, rt::NoErrors,
+    op::MODIFY_SUBNET_ATTRIBUTE
+);
+impl ModifySubnetAttribute {
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest
+        assign_ipv6_address_on_creation(t::AttributeBooleanValue)
+    );
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest
+        map_public_ip_on_launch(t::AttributeBooleanValue)
+    );
+    rt::setter!(into_req ModifySubnetAttributeRequest subnet_id(String));
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest
+        map_customer_owned_ip_on_launch(t::AttributeBooleanValue)
+    );
+    rt::setter!(into_opt ModifySubnetAttributeRequest customer_owned_ipv4_pool(String));
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest enable_dns64(t::AttributeBooleanValue)
+    );
+    rt::setter!(
+        into_opt ModifySubnetAttributeRequest
+        private_dns_hostname_type_on_launch(t::HostnameType)
+    );
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest
+        enable_resource_name_dns_a_record_on_launch(t::AttributeBooleanValue)
+    );
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest
+        enable_resource_name_dns_aaaa_record_on_launch(t::AttributeBooleanValue)
+    );
+    rt::setter!(val_opt ModifySubnetAttributeRequest enable_lni_at_device_index(i32));
+    rt::setter!(
+        val_opt ModifySubnetAttributeRequest
+        disable_lni_at_device_index(t::AttributeBooleanValue)
+    );
+}
+/// The `ModifyTrafficMirrorFilterNetworkServices` operation.
+///
+/// Allows or restricts mirroring network services.
+///
+/// By default, Amazon DNS network services are not eligible for Traffic Mirror. Use `AddNetworkServices` to add network services to a Traffic Mirror filter. When a network service is added to the Traffic Mirror filter, all traffic related to that network service will be mirrored. When you no longer want to mirror network services, use `RemoveNetworkServices` to remove the network services from the Traffic Mirror filter.
+pub struct ModifyTrafficMirrorFilterNetworkServices(
+    pub(crate) rt::Call<
+        t::ModifyTrafficMirrorFilterNetworkServicesRequest,
+        t::ModifyTrafficMirrorFilterNetworkServicesResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTrafficMirrorFilterNetworkServices,
+    t::ModifyTrafficMirrorFilterNetworkServicesRequest,
+    t::ModifyTrafficMirrorFilterNetworkServicesResult, rt::NoErrors,
+    op::MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES
+);
+impl ModifyTrafficMirrorFilterNetworkServices {
+    rt::setter!(
+        into_req ModifyTrafficMirrorFilterNetworkServicesRequest
+        traffic_mirror_filter_id(String)
+    );
+    rt::setter!(
+        items ModifyTrafficMirrorFilterNetworkServicesRequest
+        add_network_services(t::TrafficMirrorNetworkService) push_add_network_services
+    );
+    rt::setter!(
+        items ModifyTrafficMirrorFilterNetworkServicesRequest
+        remove_network_services(t::TrafficMirrorNetworkService)
+        push_remove_network_services
+    );
+    rt::setter!(val_opt ModifyTrafficMirrorFilterNetworkServicesRequest dry_run(bool));
+}
+/// The `ModifyTrafficMirrorFilterRule` operation.
+///
+/// Modifies the specified Traffic Mirror rule.
+///
+/// `DestinationCidrBlock` and `SourceCidrBlock` must both be an IPv4 range or an IPv6 range.
+pub struct ModifyTrafficMirrorFilterRule(
+    pub(crate) rt::Call<
+        t::ModifyTrafficMirrorFilterRuleRequest,
+        t::ModifyTrafficMirrorFilterRuleResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTrafficMirrorFilterRule, t::ModifyTrafficMirrorFilterRuleRequest,
+    t::ModifyTrafficMirrorFilterRuleResult, rt::NoErrors,
+    op::MODIFY_TRAFFIC_MIRROR_FILTER_RULE
+);
+impl ModifyTrafficMirrorFilterRule {
+    rt::setter!(
+        into_req ModifyTrafficMirrorFilterRuleRequest
+        traffic_mirror_filter_rule_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyTrafficMirrorFilterRuleRequest
+        traffic_direction(t::TrafficDirection)
+    );
+    rt::setter!(val_opt ModifyTrafficMirrorFilterRuleRequest rule_number(i32));
+    rt::setter!(
+        into_opt ModifyTrafficMirrorFilterRuleRequest
+        rule_action(t::TrafficMirrorRuleAction)
+    );
+    rt::setter!(
+        val_opt ModifyTrafficMirrorFilterRuleRequest
+        destination_port_range(t::TrafficMirrorPortRangeRequest)
+    );
+    rt::setter!(
+        val_opt ModifyTrafficMirrorFilterRuleRequest
+        source_port_range(t::TrafficMirrorPortRangeRequest)
+    );
+    rt::setter!(val_opt ModifyTrafficMirrorFilterRuleRequest protocol(i32));
+    rt::setter!(
+        into_opt ModifyTrafficMirrorFilterRuleRequest destination_cidr_block(String)
+    );
+    rt::setter!(into_opt ModifyTrafficMirrorFilterRuleRequest source_cidr_block(String));
+    rt::setter!(into_opt ModifyTrafficMirrorFilterRuleRequest description(String));
+    rt::setter!(
+        items ModifyTrafficMirrorFilterRuleRequest
+        remove_fields(t::TrafficMirrorFilterRuleField) push_remove_fields
+    );
+    rt::setter!(val_opt ModifyTrafficMirrorFilterRuleRequest dry_run(bool));
+}
+/// The `ModifyTrafficMirrorSession` operation.
+///
+/// Modifies a Traffic Mirror session.
+pub struct ModifyTrafficMirrorSession(
+    pub(crate) rt::Call<
+        t::ModifyTrafficMirrorSessionRequest,
+        t::ModifyTrafficMirrorSessionResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTrafficMirrorSession, t::ModifyTrafficMirrorSessionRequest,
+    t::ModifyTrafficMirrorSessionResult, rt::NoErrors, op::MODIFY_TRAFFIC_MIRROR_SESSION
+);
+impl ModifyTrafficMirrorSession {
+    rt::setter!(
+        into_req ModifyTrafficMirrorSessionRequest traffic_mirror_session_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyTrafficMirrorSessionRequest traffic_mirror_target_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyTrafficMirrorSessionRequest traffic_mirror_filter_id(String)
+    );
+    rt::setter!(val_opt ModifyTrafficMirrorSessionRequest packet_length(i32));
+    rt::setter!(val_opt ModifyTrafficMirrorSessionRequest session_number(i32));
+    rt::setter!(val_opt ModifyTrafficMirrorSessionRequest virtual_network_id(i32));
+    rt::setter!(into_opt ModifyTrafficMirrorSessionRequest description(String));
+    rt::setter!(
+        items ModifyTrafficMirrorSessionRequest
+        remove_fields(t::TrafficMirrorSessionField) push_remove_fields
+    );
+    rt::setter!(val_opt ModifyTrafficMirrorSessionRequest dry_run(bool));
+}
+/// The `ModifyTransitGateway` operation.
+///
+/// Modifies the specified transit gateway. When you modify a transit gateway, the modified options are applied to new transit gateway attachments only. Your existing transit gateway attachments are not modified.
+pub struct ModifyTransitGateway(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayRequest,
+        t::ModifyTransitGatewayResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGateway, t::ModifyTransitGatewayRequest, t::ModifyTransitGatewayResult,
+    rt::NoErrors, op::MODIFY_TRANSIT_GATEWAY
+);
+impl ModifyTransitGateway {
+    rt::setter!(into_req ModifyTransitGatewayRequest transit_gateway_id(String));
+    rt::setter!(into_opt ModifyTransitGatewayRequest description(String));
+    rt::setter!(
+        val_opt ModifyTransitGatewayRequest options(t::ModifyTransitGatewayOptions)
+    );
+    rt::setter!(val_opt ModifyTransitGatewayRequest dry_run(bool));
+}
+/// The `ModifyTransitGatewayAttachmentNatConfiguration` operation.
+///
+/// Modifies the NAT configuration for the specified transit gateway attachment. Use this operation to do the following:
+///
+/// - Enable or disable NAT gateway support for the attachment.
+/// - Specify whether the transit gateway installs routes for the NAT CIDRs.
+/// - Replace the NAT gateway rules for the attachment.
+///
+/// Only the owner of the transit gateway can modify the NAT configuration.
+///
+/// With NAT gateway support enabled, the transit gateway translates addresses in each rule's `MatchSourceCidr` range to the corresponding addresses in its `NatCidr` range.
+///
+/// The transit gateway applies changes asynchronously. To check the result, use `GetTransitGatewayAttachmentNatConfiguration`.
+pub struct ModifyTransitGatewayAttachmentNatConfiguration(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayAttachmentNatConfigurationRequest,
+        t::ModifyTransitGatewayAttachmentNatConfigurationResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayAttachmentNatConfiguration,
+    t::ModifyTransitGatewayAttachmentNatConfigurationRequest,
+    t::ModifyTransitGatewayAttachmentNatConfigurationResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION
+);
+impl ModifyTransitGatewayAttachmentNatConfiguration {
+    rt::setter!(
+        into_req ModifyTransitGatewayAttachmentNatConfigurationRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyTransitGatewayAttachmentNatConfigurationRequest
+        nat_gateway_support(t::TransitGatewayAttachmentNatGatewaySupportValue)
+    );
+    rt::setter!(
+        into_opt ModifyTransitGatewayAttachmentNatConfigurationRequest
+        nat_system_route_support(t::TransitGatewayAttachmentNatSystemRouteSupportValue)
+    );
+    rt::setter!(
+        items ModifyTransitGatewayAttachmentNatConfigurationRequest
+        nat_gateway_rules(t::TransitGatewayNatRuleRequest) push_nat_gateway_rules
+    );
+    rt::setter!(
+        val_opt ModifyTransitGatewayAttachmentNatConfigurationRequest
+        reset_nat_gateway_rules(bool)
+    );
+    rt::setter!(
+        val_opt ModifyTransitGatewayAttachmentNatConfigurationRequest dry_run(bool)
+    );
+}
+/// The `ModifyTransitGatewayMeteringPolicy` operation.
+///
+/// Modifies a transit gateway metering policy.
+pub struct ModifyTransitGatewayMeteringPolicy(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayMeteringPolicyRequest,
+        t::ModifyTransitGatewayMeteringPolicyResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayMeteringPolicy, t::ModifyTransitGatewayMeteringPolicyRequest,
+    t::ModifyTransitGatewayMeteringPolicyResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_METERING_POLICY
+);
+impl ModifyTransitGatewayMeteringPolicy {
+    rt::setter!(
+        into_req ModifyTransitGatewayMeteringPolicyRequest
+        transit_gateway_metering_policy_id(String)
+    );
+    rt::setter!(
+        items ModifyTransitGatewayMeteringPolicyRequest
+        add_middlebox_attachment_ids(String) push_add_middlebox_attachment_ids
+    );
+    rt::setter!(
+        items ModifyTransitGatewayMeteringPolicyRequest
+        remove_middlebox_attachment_ids(String) push_remove_middlebox_attachment_ids
+    );
+    rt::setter!(val_opt ModifyTransitGatewayMeteringPolicyRequest dry_run(bool));
+}
+/// The `ModifyTransitGatewayNetworkFunctionAttachment` operation.
+///
+/// Adds Availability Zones to or removes Availability Zones from the specified network function attachment. The attachment must be in the `available` state. You must specify at least one Availability Zone to add or remove, and the attachment must keep at least one Availability Zone.
+///
+/// Adding an Availability Zone provisions a new Gateway Load Balancer endpoint in that Availability Zone. If the endpoint service doesn't automatically accept connection requests, the endpoint service owner must accept the endpoint connection for each Availability Zone that you add.
+pub struct ModifyTransitGatewayNetworkFunctionAttachment(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayNetworkFunctionAttachmentRequest,
+        t::ModifyTransitGatewayNetworkFunctionAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayNetworkFunctionAttachment,
+    t::ModifyTransitGatewayNetworkFunctionAttachmentRequest,
+    t::ModifyTransitGatewayNetworkFunctionAttachmentResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT
+);
+impl ModifyTransitGatewayNetworkFunctionAttachment {
+    rt::setter!(
+        into_req ModifyTransitGatewayNetworkFunctionAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        items ModifyTransitGatewayNetworkFunctionAttachmentRequest
+        add_availability_zones(String) push_add_availability_zones
+    );
+    rt::setter!(
+        items ModifyTransitGatewayNetworkFunctionAttachmentRequest
+        add_availability_zone_ids(String) push_add_availability_zone_ids
+    );
+    rt::setter!(
+        items ModifyTransitGatewayNetworkFunctionAttachmentRequest
+        remove_availability_zones(String) push_remove_availability_zones
+    );
+    rt::setter!(
+        items ModifyTransitGatewayNetworkFunctionAttachmentRequest
+        remove_availability_zone_ids(String) push_remove_availability_zone_ids
+    );
+    rt::setter!(
+        val_opt ModifyTransitGatewayNetworkFunctionAttachmentRequest dry_run(bool)
+    );
+}
+/// The `ModifyTransitGatewayPeeringAttachment` operation.
+///
+/// Modifies the options for a transit gateway peering attachment. The peering attachment must be in the `available` state.
+///
+/// You can allow multipath resilience for your side of an inter-Region transit gateway peering attachment between supported Regions. Multipath resilience isn't supported for transit gateway peering attachments in the same Region. It takes effect only when both the requester and the accepter allow it. To modify the requester side, send the request in the Region of the requester transit gateway. To modify the accepter side, send the request in the Region of the accepter transit gateway. To check whether multipath resilience is in effect, use DescribeTransitGatewayPeeringAttachments and check `multipathResilienceStatus`.
+pub struct ModifyTransitGatewayPeeringAttachment(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayPeeringAttachmentRequest,
+        t::ModifyTransitGatewayPeeringAttachmentResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayPeeringAttachment,
+    t::ModifyTransitGatewayPeeringAttachmentRequest,
+    t::ModifyTransitGatewayPeeringAttachmentResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT
+);
+impl ModifyTransitGatewayPeeringAttachment {
+    rt::setter!(
+        into_req ModifyTransitGatewayPeeringAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        val_opt ModifyTransitGatewayPeeringAttachmentRequest
+        options(t::ModifyTransitGatewayPeeringAttachmentRequestOptions)
+    );
+    rt::setter!(val_opt ModifyTransitGatewayPeeringAttachmentRequest dry_run(bool));
+}
+/// The `ModifyTransitGatewayPolicyTableEntry` operation.
+///
+/// Modifies the specified transit gateway policy table entry.
+pub struct ModifyTransitGatewayPolicyTableEntry(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayPolicyTableEntryRequest,
+        t::ModifyTransitGatewayPolicyTableEntryResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayPolicyTableEntry, t::ModifyTransitGatewayPolicyTableEntryRequest,
+    t::ModifyTransitGatewayPolicyTableEntryResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY
+);
+impl ModifyTransitGatewayPolicyTableEntry {
+    rt::setter!(
+        into_req ModifyTransitGatewayPolicyTableEntryRequest
+        transit_gateway_policy_table_id(String)
+    );
+    rt::setter!(
+        into_req ModifyTransitGatewayPolicyTableEntryRequest policy_rule_number(String)
+    );
+    rt::setter!(
+        val_opt ModifyTransitGatewayPolicyTableEntryRequest
+        policy_rule(t::TransitGatewayRequestPolicyRule)
+    );
+    rt::setter!(
+        into_opt ModifyTransitGatewayPolicyTableEntryRequest
+        target_route_table_id(String)
+    );
+    rt::setter!(val_opt ModifyTransitGatewayPolicyTableEntryRequest dry_run(bool));
+}
+/// The `ModifyTransitGatewayPrefixListReference` operation.
+///
+/// Modifies a reference (route) to a prefix list in a specified transit gateway route table.
+pub struct ModifyTransitGatewayPrefixListReference(
+    pub(crate) rt::Call<
+        t::ModifyTransitGatewayPrefixListReferenceRequest,
+        t::ModifyTransitGatewayPrefixListReferenceResult,
+        rt::NoErrors,
+    >,
+);
+rt::operation_type!(
+    ModifyTransitGatewayPrefixListReference,
+    t::ModifyTransitGatewayPrefixListReferenceRequest,
+    t::ModifyTransitGatewayPrefixListReferenceResult, rt::NoErrors,
+    op::MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE
+);
+impl ModifyTransitGatewayPrefixListReference {
+    rt::setter!(
+        into_req ModifyTransitGatewayPrefixListReferenceRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req ModifyTransitGatewayPrefixListReferenceRequest prefix_list_id(String)
+    );
+    rt::setter!(
+        into_opt ModifyTransitGatewayPrefixListReferenceRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt ModifyTransitGatewayPrefixListReferenceRequest blackhole(bool));
+    rt::setter!(val_opt ModifyTransitGatewayPrefixListReferenceRequest dry_run(bool));
 }

@@ -5,821 +5,101 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Modifies the configuration of an existing route server. Returns [`ModifyRouteServer`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_route_server(&self) -> ModifyRouteServer {
-        ModifyRouteServer(rt::Call::new(&self.handle, &op::MODIFY_ROUTE_SERVER))
-    }
-    /// Modifies the rules of a security group. Returns [`ModifySecurityGroupRules`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_security_group_rules(&self) -> ModifySecurityGroupRules {
-        ModifySecurityGroupRules(
-            rt::Call::new(&self.handle, &op::MODIFY_SECURITY_GROUP_RULES),
-        )
-    }
-    /// Adds or removes permission settings for the specified snapshot. You may add or remove specified Amazon Web Services account IDs from a snapshot's list of create volume permissions, but you cannot do both in a single operation. If you need to both add and remove account IDs for a snapshot, you must use multiple operations. You can make up to 500 modifications to a snapshot in a single operation. Returns [`ModifySnapshotAttribute`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_snapshot_attribute(&self) -> ModifySnapshotAttribute {
-        ModifySnapshotAttribute(
-            rt::Call::new(&self.handle, &op::MODIFY_SNAPSHOT_ATTRIBUTE),
-        )
-    }
-    /// Archives an Amazon EBS snapshot. When you archive a snapshot, it is converted to a full snapshot that includes all of the blocks of data that were written to the volume at the time the snapshot was created, and moved from the standard tier to the archive tier. For more information, see [Archive Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-archive.html) in the *Amazon EBS User Guide*. Returns [`ModifySnapshotTier`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_snapshot_tier(&self) -> ModifySnapshotTier {
-        ModifySnapshotTier(rt::Call::new(&self.handle, &op::MODIFY_SNAPSHOT_TIER))
-    }
-    /// Modifies the specified Spot Fleet request. Returns [`ModifySpotFleetRequest`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_spot_fleet_request(&self) -> ModifySpotFleetRequest {
-        ModifySpotFleetRequest(
-            rt::Call::new(&self.handle, &op::MODIFY_SPOT_FLEET_REQUEST),
-        )
-    }
-    /// Modifies a subnet attribute. You can only modify one attribute at a time. Returns [`ModifySubnetAttribute`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_subnet_attribute(&self) -> ModifySubnetAttribute {
-        ModifySubnetAttribute(rt::Call::new(&self.handle, &op::MODIFY_SUBNET_ATTRIBUTE))
-    }
-    /// Allows or restricts mirroring network services. Returns [`ModifyTrafficMirrorFilterNetworkServices`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_traffic_mirror_filter_network_services(
-        &self,
-    ) -> ModifyTrafficMirrorFilterNetworkServices {
-        ModifyTrafficMirrorFilterNetworkServices(
-            rt::Call::new(
-                &self.handle,
-                &op::MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES,
-            ),
-        )
-    }
-    /// Modifies the specified Traffic Mirror rule. Returns [`ModifyTrafficMirrorFilterRule`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_traffic_mirror_filter_rule(&self) -> ModifyTrafficMirrorFilterRule {
-        ModifyTrafficMirrorFilterRule(
-            rt::Call::new(&self.handle, &op::MODIFY_TRAFFIC_MIRROR_FILTER_RULE),
-        )
-    }
-    /// Modifies a Traffic Mirror session. Returns [`ModifyTrafficMirrorSession`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_traffic_mirror_session(&self) -> ModifyTrafficMirrorSession {
-        ModifyTrafficMirrorSession(
-            rt::Call::new(&self.handle, &op::MODIFY_TRAFFIC_MIRROR_SESSION),
-        )
-    }
-    /// Modifies the specified transit gateway. When you modify a transit gateway, the modified options are applied to new transit gateway attachments only. Your existing transit gateway attachments are not modified. Returns [`ModifyTransitGateway`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_transit_gateway(&self) -> ModifyTransitGateway {
-        ModifyTransitGateway(rt::Call::new(&self.handle, &op::MODIFY_TRANSIT_GATEWAY))
-    }
-    /// Modifies the NAT configuration for the specified transit gateway attachment. Use this operation to do the following: Returns [`ModifyTransitGatewayAttachmentNatConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_transit_gateway_attachment_nat_configuration(
-        &self,
-    ) -> ModifyTransitGatewayAttachmentNatConfiguration {
-        ModifyTransitGatewayAttachmentNatConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION,
-            ),
-        )
-    }
-    /// Modifies a transit gateway metering policy. Returns [`ModifyTransitGatewayMeteringPolicy`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_transit_gateway_metering_policy(
-        &self,
-    ) -> ModifyTransitGatewayMeteringPolicy {
-        ModifyTransitGatewayMeteringPolicy(
-            rt::Call::new(&self.handle, &op::MODIFY_TRANSIT_GATEWAY_METERING_POLICY),
-        )
-    }
-    /// Adds Availability Zones to or removes Availability Zones from the specified network function attachment. The attachment must be in the `available` state. You must specify at least one Availability Zone to add or remove, and the attachment must keep at least one Availability Zone. Returns [`ModifyTransitGatewayNetworkFunctionAttachment`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_transit_gateway_network_function_attachment(
-        &self,
-    ) -> ModifyTransitGatewayNetworkFunctionAttachment {
-        ModifyTransitGatewayNetworkFunctionAttachment(
-            rt::Call::new(
-                &self.handle,
-                &op::MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
-            ),
-        )
-    }
-    /// Modifies the options for a transit gateway peering attachment. The peering attachment must be in the `available` state. Returns [`ModifyTransitGatewayPeeringAttachment`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_transit_gateway_peering_attachment(
-        &self,
-    ) -> ModifyTransitGatewayPeeringAttachment {
-        ModifyTransitGatewayPeeringAttachment(
-            rt::Call::new(&self.handle, &op::MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
-        )
-    }
-    /// Modifies the specified transit gateway policy table entry. Returns [`ModifyTransitGatewayPolicyTableEntry`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_transit_gateway_policy_table_entry(
-        &self,
-    ) -> ModifyTransitGatewayPolicyTableEntry {
-        ModifyTransitGatewayPolicyTableEntry(
-            rt::Call::new(&self.handle, &op::MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY),
-        )
-    }
-    /// Modifies a reference (route) to a prefix list in a specified transit gateway route table. Returns [`ModifyTransitGatewayPrefixListReference`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn modify_transit_gateway_prefix_list_reference(
-        &self,
-    ) -> ModifyTransitGatewayPrefixListReference {
-        ModifyTransitGatewayPrefixListReference(
-            rt::Call::new(
-                &self.handle,
-                &op::MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
-            ),
-        )
-    }
-}
-/// The `ModifyRouteServer` operation.
-///
-/// Modifies the configuration of an existing route server.
-///
-/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
-///
-/// Route server supports the follow route table types:
-///
-/// - VPC route tables not associated with subnets
-/// - Subnet route tables
-/// - Internet gateway route tables
-///
-/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-///
-/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct ModifyRouteServer(
-    pub(crate) rt::Call<
-        t::ModifyRouteServerRequest,
-        t::ModifyRouteServerResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyRouteServer, t::ModifyRouteServerRequest, t::ModifyRouteServerResult,
-    rt::NoErrors, op::MODIFY_ROUTE_SERVER
-);
-impl ModifyRouteServer {
-    rt::setter!(into_req ModifyRouteServerRequest route_server_id(String));
-    rt::setter!(
-        into_opt ModifyRouteServerRequest
-        persist_routes(t::RouteServerPersistRoutesAction)
-    );
-    rt::setter!(val_opt ModifyRouteServerRequest persist_routes_duration(i64));
-    rt::setter!(val_opt ModifyRouteServerRequest sns_notifications_enabled(bool));
-    rt::setter!(val_opt ModifyRouteServerRequest dry_run(bool));
-}
-/// The `ModifySecurityGroupRules` operation.
-///
-/// Modifies the rules of a security group.
-pub struct ModifySecurityGroupRules(
-    pub(crate) rt::Call<
-        t::ModifySecurityGroupRulesRequest,
-        t::ModifySecurityGroupRulesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifySecurityGroupRules, t::ModifySecurityGroupRulesRequest,
-    t::ModifySecurityGroupRulesResult, rt::NoErrors, op::MODIFY_SECURITY_GROUP_RULES
-);
-impl ModifySecurityGroupRules {
-    rt::setter!(into_req ModifySecurityGroupRulesRequest group_id(String));
-    rt::setter!(
-        items ModifySecurityGroupRulesRequest
-        security_group_rules(t::SecurityGroupRuleUpdate) push_security_group_rules
-    );
-    rt::setter!(val_opt ModifySecurityGroupRulesRequest dry_run(bool));
-}
-/// The `ModifySnapshotAttribute` operation.
-///
-/// Adds or removes permission settings for the specified snapshot. You may add or remove specified Amazon Web Services account IDs from a snapshot's list of create volume permissions, but you cannot do both in a single operation. If you need to both add and remove account IDs for a snapshot, you must use multiple operations. You can make up to 500 modifications to a snapshot in a single operation.
-///
-/// Encrypted snapshots and snapshots with Amazon Web Services Marketplace product codes cannot be made public. Snapshots encrypted with your default KMS key cannot be shared with other accounts.
-///
-/// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
-pub struct ModifySnapshotAttribute(
-    pub(crate) rt::Call<t::ModifySnapshotAttributeRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    ModifySnapshotAttribute, t::ModifySnapshotAttributeRequest, rt::Unit, rt::NoErrors,
-    op::MODIFY_SNAPSHOT_ATTRIBUTE
-);
-impl ModifySnapshotAttribute {
-    rt::setter!(
-        into_opt ModifySnapshotAttributeRequest attribute(t::SnapshotAttributeName)
-    );
-    rt::setter!(
-        val_opt ModifySnapshotAttributeRequest
-        create_volume_permission(t::CreateVolumePermissionModifications)
-    );
-    rt::setter!(
-        items ModifySnapshotAttributeRequest group_names(String) push_group_names
-    );
-    rt::setter!(
-        into_opt ModifySnapshotAttributeRequest operation_type(t::OperationType)
-    );
-    rt::setter!(into_req ModifySnapshotAttributeRequest snapshot_id(String));
-    rt::setter!(items ModifySnapshotAttributeRequest user_ids(String) push_user_ids);
-    rt::setter!(val_opt ModifySnapshotAttributeRequest dry_run(bool));
-}
-/// The `ModifySnapshotTier` operation.
-///
-/// Archives an Amazon EBS snapshot. When you archive a snapshot, it is converted to a full snapshot that includes all of the blocks of data that were written to the volume at the time the snapshot was created, and moved from the standard tier to the archive tier. For more information, see [Archive Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-archive.html) in the *Amazon EBS User Guide*.
-pub struct ModifySnapshotTier(
-    pub(crate) rt::Call<
-        t::ModifySnapshotTierRequest,
-        t::ModifySnapshotTierResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifySnapshotTier, t::ModifySnapshotTierRequest, t::ModifySnapshotTierResult,
-    rt::NoErrors, op::MODIFY_SNAPSHOT_TIER
-);
-impl ModifySnapshotTier {
-    rt::setter!(into_req ModifySnapshotTierRequest snapshot_id(String));
-    rt::setter!(into_opt ModifySnapshotTierRequest storage_tier(t::TargetStorageTier));
-    rt::setter!(val_opt ModifySnapshotTierRequest dry_run(bool));
-}
-/// The `ModifySpotFleetRequest` operation.
-///
-/// Modifies the specified Spot Fleet request.
-///
-/// You can only modify a Spot Fleet request of type `maintain`.
-///
-/// While the Spot Fleet request is being modified, it is in the `modifying` state.
-///
-/// To scale up your Spot Fleet, increase its target capacity. The Spot Fleet launches the additional Spot Instances according to the allocation strategy for the Spot Fleet request. If the allocation strategy is `lowestPrice`, the Spot Fleet launches instances using the Spot Instance pool with the lowest price. If the allocation strategy is `diversified`, the Spot Fleet distributes the instances across the Spot Instance pools. If the allocation strategy is `capacityOptimized`, Spot Fleet launches instances from Spot Instance pools with optimal capacity for the number of instances that are launching.
-///
-/// To scale down your Spot Fleet, decrease its target capacity. First, the Spot Fleet cancels any open requests that exceed the new target capacity. You can request that the Spot Fleet terminate Spot Instances until the size of the fleet no longer exceeds the new target capacity. If the allocation strategy is `lowestPrice`, the Spot Fleet terminates the instances with the highest price per unit. If the allocation strategy is `capacityOptimized`, the Spot Fleet terminates the instances in the Spot Instance pools that have the least available Spot Instance capacity. If the allocation strategy is `diversified`, the Spot Fleet terminates instances across the Spot Instance pools. Alternatively, you can request that the Spot Fleet keep the fleet at its current size, but not replace any Spot Instances that are interrupted or that you terminate manually.
-///
-/// If you are finished with your Spot Fleet for now, but will use it again later, you can set the target capacity to 0.
-pub struct ModifySpotFleetRequest(
-    pub(crate) rt::Call<
-        t::ModifySpotFleetRequestRequest,
-        t::ModifySpotFleetRequestResponse,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifySpotFleetRequest, t::ModifySpotFleetRequestRequest,
-    t::ModifySpotFleetRequestResponse, rt::NoErrors, op::MODIFY_SPOT_FLEET_REQUEST
-);
-impl ModifySpotFleetRequest {
-    rt::setter!(
-        items ModifySpotFleetRequestRequest
-        launch_template_configs(t::LaunchTemplateConfig) push_launch_template_configs
-    );
-    rt::setter!(val_opt ModifySpotFleetRequestRequest on_demand_target_capacity(i32));
-    rt::setter!(into_opt ModifySpotFleetRequestRequest context(String));
-    rt::setter!(into_req ModifySpotFleetRequestRequest spot_fleet_request_id(String));
-    rt::setter!(val_opt ModifySpotFleetRequestRequest target_capacity(i32));
-    rt::setter!(
-        into_opt ModifySpotFleetRequestRequest
-        excess_capacity_termination_policy(t::ExcessCapacityTerminationPolicy)
-    );
-}
-/// The `ModifySubnetAttribute` operation.
-///
-/// Modifies a subnet attribute. You can only modify one attribute at a time.
-///
-/// Use this action to modify subnets on Amazon Web Services Outposts.
-///
-/// - To modify a subnet on an Outpost rack, set both `MapCustomerOwnedIpOnLaunch` and `CustomerOwnedIpv4Pool`. These two parameters act as a single attribute.
-/// - To modify a subnet on an Outpost server, set either `EnableLniAtDeviceIndex` or `DisableLniAtDeviceIndex`.
-///
-/// For more information about Amazon Web Services Outposts, see the following:
-///
-/// - [Outpost servers](https://docs.aws.amazon.com/outposts/latest/userguide/how-servers-work.html)
-/// - [Outpost racks](https://docs.aws.amazon.com/outposts/latest/userguide/how-racks-work.html)
-pub struct ModifySubnetAttribute(
-    pub(crate) rt::Call<t::ModifySubnetAttributeRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    ModifySubnetAttribute, t::ModifySubnetAttributeRequest, rt::Unit, rt::NoErrors,
-    op::MODIFY_SUBNET_ATTRIBUTE
-);
-impl ModifySubnetAttribute {
-    rt::setter!(
-        val_opt ModifySubnetAttributeRequest
-        assign_ipv6_address_on_creation(t::AttributeBooleanValue)
-    );
-    rt::setter!(
-        val_opt ModifySubnetAttributeRequest
-        map_public_ip_on_launch(t::AttributeBooleanValue)
-    );
-    rt::setter!(into_req ModifySubnetAttributeRequest subnet_id(String));
-    rt::setter!(
-        val_opt ModifySubnetAttributeRequest
-        map_customer_owned_ip_on_launch(t::AttributeBooleanValue)
-    );
-    rt::setter!(into_opt ModifySubnetAttributeRequest customer_owned_ipv4_pool(String));
-    rt::setter!(
-        val_opt ModifySubnetAttributeRequest enable_dns64(t::AttributeBooleanValue)
-    );
-    rt::setter!(
-        into_opt ModifySubnetAttributeRequest
-        private_dns_hostname_type_on_launch(t::HostnameType)
-    );
-    rt::setter!(
-        val_opt ModifySubnetAttributeRequest
-        enable_resource_name_dns_a_record_on_launch(t::AttributeBooleanValue)
-    );
-    rt::setter!(
-        val_opt ModifySubnetAttributeRequest
-        enable_resource_name_dns_aaaa_record_on_launch(t::AttributeBooleanValue)
-    );
-    rt::setter!(val_opt ModifySubnetAttributeRequest enable_lni_at_device_index(i32));
-    rt::setter!(
-        val_opt ModifySubnetAttributeRequest
-        disable_lni_at_device_index(t::AttributeBooleanValue)
-    );
-}
-/// The `ModifyTrafficMirrorFilterNetworkServices` operation.
-///
-/// Allows or restricts mirroring network services.
-///
-/// By default, Amazon DNS network services are not eligible for Traffic Mirror. Use `AddNetworkServices` to add network services to a Traffic Mirror filter. When a network service is added to the Traffic Mirror filter, all traffic related to that network service will be mirrored. When you no longer want to mirror network services, use `RemoveNetworkServices` to remove the network services from the Traffic Mirror filter.
-pub struct ModifyTrafficMirrorFilterNetworkServices(
-    pub(crate) rt::Call<
-        t::ModifyTrafficMirrorFilterNetworkServicesRequest,
-        t::ModifyTrafficMirrorFilterNetworkServicesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyTrafficMirrorFilterNetworkServices,
-    t::ModifyTrafficMirrorFilterNetworkServicesRequest,
-    t::ModifyTrafficMirrorFilterNetworkServicesResult, rt::NoErrors,
-    op::MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES
-);
-impl ModifyTrafficMirrorFilterNetworkServices {
-    rt::setter!(
-        into_req ModifyTrafficMirrorFilterNetworkServicesRequest
-        traffic_mirror_filter_id(String)
-    );
-    rt::setter!(
-        items ModifyTrafficMirrorFilterNetworkServicesRequest
-        add_network_services(t::TrafficMirrorNetworkService) push_add_network_services
-    );
-    rt::setter!(
-        items ModifyTrafficMirrorFilterNetworkServicesRequest
-        remove_network_services(t::TrafficMirrorNetworkService)
-        push_remove_network_services
-    );
-    rt::setter!(val_opt ModifyTrafficMirrorFilterNetworkServicesRequest dry_run(bool));
-}
-/// The `ModifyTrafficMirrorFilterRule` operation.
-///
-/// Modifies the specified Traffic Mirror rule.
-///
-/// `DestinationCidrBlock` and `SourceCidrBlock` must both be an IPv4 range or an IPv6 range.
-pub struct ModifyTrafficMirrorFilterRule(
-    pub(crate) rt::Call<
-        t::ModifyTrafficMirrorFilterRuleRequest,
-        t::ModifyTrafficMirrorFilterRuleResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyTrafficMirrorFilterRule, t::ModifyTrafficMirrorFilterRuleRequest,
-    t::ModifyTrafficMirrorFilterRuleResult, rt::NoErrors,
-    op::MODIFY_TRAFFIC_MIRROR_FILTER_RULE
-);
-impl ModifyTrafficMirrorFilterRule {
-    rt::setter!(
-        into_req ModifyTrafficMirrorFilterRuleRequest
-        traffic_mirror_filter_rule_id(String)
-    );
-    rt::setter!(
-        into_opt ModifyTrafficMirrorFilterRuleRequest
-        traffic_direction(t::TrafficDirection)
-    );
-    rt::setter!(val_opt ModifyTrafficMirrorFilterRuleRequest rule_number(i32));
-    rt::setter!(
-        into_opt ModifyTrafficMirrorFilterRuleRequest
-        rule_action(t::TrafficMirrorRuleAction)
-    );
-    rt::setter!(
-        val_opt ModifyTrafficMirrorFilterRuleRequest
-        destination_port_range(t::TrafficMirrorPortRangeRequest)
-    );
-    rt::setter!(
-        val_opt ModifyTrafficMirrorFilterRuleRequest
-        source_port_range(t::TrafficMirrorPortRangeRequest)
-    );
-    rt::setter!(val_opt ModifyTrafficMirrorFilterRuleRequest protocol(i32));
-    rt::setter!(
-        into_opt ModifyTrafficMirrorFilterRuleRequest destination_cidr_block(String)
-    );
-    rt::setter!(into_opt ModifyTrafficMirrorFilterRuleRequest source_cidr_block(String));
-    rt::setter!(into_opt ModifyTrafficMirrorFilterRuleRequest description(String));
-    rt::setter!(
-        items ModifyTrafficMirrorFilterRuleRequest
-        remove_fields(t::TrafficMirrorFilterRuleField) push_remove_fields
-    );
-    rt::setter!(val_opt ModifyTrafficMirrorFilterRuleRequest dry_run(bool));
-}
-/// The `ModifyTrafficMirrorSession` operation.
-///
-/// Modifies a Traffic Mirror session.
-pub struct ModifyTrafficMirrorSession(
-    pub(crate) rt::Call<
-        t::ModifyTrafficMirrorSessionRequest,
-        t::ModifyTrafficMirrorSessionResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyTrafficMirrorSession, t::ModifyTrafficMirrorSessionRequest,
-    t::ModifyTrafficMirrorSessionResult, rt::NoErrors, op::MODIFY_TRAFFIC_MIRROR_SESSION
-);
-impl ModifyTrafficMirrorSession {
-    rt::setter!(
-        into_req ModifyTrafficMirrorSessionRequest traffic_mirror_session_id(String)
-    );
-    rt::setter!(
-        into_opt ModifyTrafficMirrorSessionRequest traffic_mirror_target_id(String)
-    );
-    rt::setter!(
-        into_opt ModifyTrafficMirrorSessionRequest traffic_mirror_filter_id(String)
-    );
-    rt::setter!(val_opt ModifyTrafficMirrorSessionRequest packet_length(i32));
-    rt::setter!(val_opt ModifyTrafficMirrorSessionRequest session_number(i32));
-    rt::setter!(val_opt ModifyTrafficMirrorSessionRequest virtual_network_id(i32));
-    rt::setter!(into_opt ModifyTrafficMirrorSessionRequest description(String));
-    rt::setter!(
-        items ModifyTrafficMirrorSessionRequest
-        remove_fields(t::TrafficMirrorSessionField) push_remove_fields
-    );
-    rt::setter!(val_opt ModifyTrafficMirrorSessionRequest dry_run(bool));
-}
-/// The `ModifyTransitGateway` operation.
-///
-/// Modifies the specified transit gateway. When you modify a transit gateway, the modified options are applied to new transit gateway attachments only. Your existing transit gateway attachments are not modified.
-pub struct ModifyTransitGateway(
-    pub(crate) rt::Call<
-        t::ModifyTransitGatewayRequest,
-        t::ModifyTransitGatewayResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyTransitGateway, t::ModifyTransitGatewayRequest, t::ModifyTransitGatewayResult,
-    rt::NoErrors, op::MODIFY_TRANSIT_GATEWAY
-);
-impl ModifyTransitGateway {
-    rt::setter!(into_req ModifyTransitGatewayRequest transit_gateway_id(String));
-    rt::setter!(into_opt ModifyTransitGatewayRequest description(String));
-    rt::setter!(
-        val_opt ModifyTransitGatewayRequest options(t::ModifyTransitGatewayOptions)
-    );
-    rt::setter!(val_opt ModifyTransitGatewayRequest dry_run(bool));
-}
-/// The `ModifyTransitGatewayAttachmentNatConfiguration` operation.
-///
-/// Modifies the NAT configuration for the specified transit gateway attachment. Use this operation to do the following:
-///
-/// - Enable or disable NAT gateway support for the attachment.
-/// - Specify whether the transit gateway installs routes for the NAT CIDRs.
-/// - Replace the NAT gateway rules for the attachment.
-///
-/// Only the owner of the transit gateway can modify the NAT configuration.
-///
-/// With NAT gateway support enabled, the transit gateway translates addresses in each rule's `MatchSourceCidr` range to the corresponding addresses in its `NatCidr` range.
-///
-/// The transit gateway applies changes asynchronously. To check the result, use `GetTransitGatewayAttachmentNatConfiguration`.
-pub struct ModifyTransitGatewayAttachmentNatConfiguration(
-    pub(crate) rt::Call<
-        t::ModifyTransitGatewayAttachmentNatConfigurationRequest,
-        t::ModifyTransitGatewayAttachmentNatConfigurationResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyTransitGatewayAttachmentNatConfiguration,
-    t::ModifyTransitGatewayAttachmentNatConfigurationRequest,
-    t::ModifyTransitGatewayAttachmentNatConfigurationResult, rt::NoErrors,
-    op::MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION
-);
-impl ModifyTransitGatewayAttachmentNatConfiguration {
-    rt::setter!(
-        into_req ModifyTransitGatewayAttachmentNatConfigurationRequest
-        transit_gateway_attachment_id(String)
-    );
-    rt::setter!(
-        into_opt ModifyTransitGatewayAttachmentNatConfigurationRequest
-        nat_gateway_support(t::TransitGatewayAttachmentNatGatewaySupportValue)
-    );
-    rt::setter!(
-        into_opt ModifyTransitGatewayAttachmentNatConfigurationRequest
-        nat_system_route_support(t::TransitGatewayAttachmentNatSystemRouteSupportValue)
-    );
-    rt::setter!(
-        items ModifyTransitGatewayAttachmentNatConfigurationRequest
-        nat_gateway_rules(t::TransitGatewayNatRuleRequest) push_nat_gateway_rules
-    );
-    rt::setter!(
-        val_opt ModifyTransitGatewayAttachmentNatConfigurationRequest
-        reset_nat_gateway_rules(bool)
-    );
-    rt::setter!(
-        val_opt ModifyTransitGatewayAttachmentNatConfigurationRequest dry_run(bool)
-    );
-}
-/// The `ModifyTransitGatewayMeteringPolicy` operation.
-///
-/// Modifies a transit gateway metering policy.
-pub struct ModifyTransitGatewayMeteringPolicy(
-    pub(crate) rt::Call<
-        t::ModifyTransitGatewayMeteringPolicyRequest,
-        t::ModifyTransitGatewayMeteringPolicyResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyTransitGatewayMeteringPolicy, t::ModifyTransitGatewayMeteringPolicyRequest,
-    t::ModifyTransitGatewayMeteringPolicyResult, rt::NoErrors,
-    op::MODIFY_TRANSIT_GATEWAY_METERING_POLICY
-);
-impl ModifyTransitGatewayMeteringPolicy {
-    rt::setter!(
-        into_req ModifyTransitGatewayMeteringPolicyRequest
-        transit_gateway_metering_policy_id(String)
-    );
-    rt::setter!(
-        items ModifyTransitGatewayMeteringPolicyRequest
-        add_middlebox_attachment_ids(String) push_add_middlebox_attachment_ids
-    );
-    rt::setter!(
-        items ModifyTransitGatewayMeteringPolicyRequest
-        remove_middlebox_attachment_ids(String) push_remove_middlebox_attachment_ids
-    );
-    rt::setter!(val_opt ModifyTransitGatewayMeteringPolicyRequest dry_run(bool));
-}
-/// The `ModifyTransitGatewayNetworkFunctionAttachment` operation.
-///
-/// Adds Availability Zones to or removes Availability Zones from the specified network function attachment. The attachment must be in the `available` state. You must specify at least one Availability Zone to add or remove, and the attachment must keep at least one Availability Zone.
-///
-/// Adding an Availability Zone provisions a new Gateway Load Balancer endpoint in that Availability Zone. If the endpoint service doesn't automatically accept connection requests, the endpoint service owner must accept the endpoint connection for each Availability Zone that you add.
-pub struct ModifyTransitGatewayNetworkFunctionAttachment(
-    pub(crate) rt::Call<
-        t::ModifyTransitGatewayNetworkFunctionAttachmentRequest,
-        t::ModifyTransitGatewayNetworkFunctionAttachmentResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyTransitGatewayNetworkFunctionAttachment,
-    t::ModifyTransitGatewayNetworkFunctionAttachmentRequest,
-    t::ModifyTransitGatewayNetworkFunctionAttachmentResult, rt::NoErrors,
-    op::MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT
-);
-impl ModifyTransitGatewayNetworkFunctionAttachment {
-    rt::setter!(
-        into_req ModifyTransitGatewayNetworkFunctionAttachmentRequest
-        transit_gateway_attachment_id(String)
-    );
-    rt::setter!(
-        items ModifyTransitGatewayNetworkFunctionAttachmentRequest
-        add_availability_zones(String) push_add_availability_zones
-    );
-    rt::setter!(
-        items ModifyTransitGatewayNetworkFunctionAttachmentRequest
-        add_availability_zone_ids(String) push_add_availability_zone_ids
-    );
-    rt::setter!(
-        items ModifyTransitGatewayNetworkFunctionAttachmentRequest
-        remove_availability_zones(String) push_remove_availability_zones
-    );
-    rt::setter!(
-        items ModifyTransitGatewayNetworkFunctionAttachmentRequest
-        remove_availability_zone_ids(String) push_remove_availability_zone_ids
-    );
-    rt::setter!(
-        val_opt ModifyTransitGatewayNetworkFunctionAttachmentRequest dry_run(bool)
-    );
-}
-/// The `ModifyTransitGatewayPeeringAttachment` operation.
-///
-/// Modifies the options for a transit gateway peering attachment. The peering attachment must be in the `available` state.
-///
-/// You can allow multipath resilience for your side of an inter-Region transit gateway peering attachment between supported Regions. Multipath resilience isn't supported for transit gateway peering attachments in the same Region. It takes effect only when both the requester and the accepter allow it. To modify the requester side, send the request in the Region of the requester transit gateway. To modify the accepter side, send the request in the Region of the accepter transit gateway. To check whether multipath resilience is in effect, use DescribeTransitGatewayPeeringAttachments and check `multipathResilienceStatus`.
-pub struct ModifyTransitGatewayPeeringAttachment(
-    pub(crate) rt::Call<
-        t::ModifyTransitGatewayPeeringAttachmentRequest,
-        t::ModifyTransitGatewayPeeringAttachmentResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyTransitGatewayPeeringAttachment,
-    t::ModifyTransitGatewayPeeringAttachmentRequest,
-    t::ModifyTransitGatewayPeeringAttachmentResult, rt::NoErrors,
-    op::MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT
-);
-impl ModifyTransitGatewayPeeringAttachment {
-    rt::setter!(
-        into_req ModifyTransitGatewayPeeringAttachmentRequest
-        transit_gateway_attachment_id(String)
-    );
-    rt::setter!(
-        val_opt ModifyTransitGatewayPeeringAttachmentRequest
-        options(t::ModifyTransitGatewayPeeringAttachmentRequestOptions)
-    );
-    rt::setter!(val_opt ModifyTransitGatewayPeeringAttachmentRequest dry_run(bool));
-}
-/// The `ModifyTransitGatewayPolicyTableEntry` operation.
-///
-/// Modifies the specified transit gateway policy table entry.
-pub struct ModifyTransitGatewayPolicyTableEntry(
-    pub(crate) rt::Call<
-        t::ModifyTransitGatewayPolicyTableEntryRequest,
-        t::ModifyTransitGatewayPolicyTableEntryResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyTransitGatewayPolicyTableEntry, t::ModifyTransitGatewayPolicyTableEntryRequest,
-    t::ModifyTransitGatewayPolicyTableEntryResult, rt::NoErrors,
-    op::MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY
-);
-impl ModifyTransitGatewayPolicyTableEntry {
-    rt::setter!(
-        into_req ModifyTransitGatewayPolicyTableEntryRequest
-        transit_gateway_policy_table_id(String)
-    );
-    rt::setter!(
-        into_req ModifyTransitGatewayPolicyTableEntryRequest policy_rule_number(String)
-    );
-    rt::setter!(
-        val_opt ModifyTransitGatewayPolicyTableEntryRequest
-        policy_rule(t::TransitGatewayRequestPolicyRule)
-    );
-    rt::setter!(
-        into_opt ModifyTransitGatewayPolicyTableEntryRequest
-        target_route_table_id(String)
-    );
-    rt::setter!(val_opt ModifyTransitGatewayPolicyTableEntryRequest dry_run(bool));
-}
-/// The `ModifyTransitGatewayPrefixListReference` operation.
-///
-/// Modifies a reference (route) to a prefix list in a specified transit gateway route table.
-pub struct ModifyTransitGatewayPrefixListReference(
-    pub(crate) rt::Call<
-        t::ModifyTransitGatewayPrefixListReferenceRequest,
-        t::ModifyTransitGatewayPrefixListReferenceResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    ModifyTransitGatewayPrefixListReference,
-    t::ModifyTransitGatewayPrefixListReferenceRequest,
-    t::ModifyTransitGatewayPrefixListReferenceResult, rt::NoErrors,
-    op::MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE
-);
-impl ModifyTransitGatewayPrefixListReference {
-    rt::setter!(
-        into_req ModifyTransitGatewayPrefixListReferenceRequest
-        transit_gateway_route_table_id(String)
-    );
-    rt::setter!(
-        into_req ModifyTransitGatewayPrefixListReferenceRequest prefix_list_id(String)
-    );
-    rt::setter!(
-        into_opt ModifyTransitGatewayPrefixListReferenceRequest
-        transit_gateway_attachment_id(String)
-    );
-    rt::setter!(val_opt ModifyTransitGatewayPrefixListReferenceRequest blackhole(bool));
-    rt::setter!(val_opt ModifyTransitGatewayPrefixListReferenceRequest dry_run(bool));
-}
-impl super::Client {
     /// Modifies the specified VPC attachment. Returns [`ModifyTransitGatewayVpcAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_transit_gateway_vpc_attachment(
         &self,
     ) -> ModifyTransitGatewayVpcAttachment {
-        ModifyTransitGatewayVpcAttachment(
-            rt::Call::new(&self.handle, &op::MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the configuration of the specified Amazon Web Services Verified Access endpoint. Returns [`ModifyVerifiedAccessEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_verified_access_endpoint(&self) -> ModifyVerifiedAccessEndpoint {
-        ModifyVerifiedAccessEndpoint(
-            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_ENDPOINT),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the specified Amazon Web Services Verified Access endpoint policy. Returns [`ModifyVerifiedAccessEndpointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_verified_access_endpoint_policy(
         &self,
     ) -> ModifyVerifiedAccessEndpointPolicy {
-        ModifyVerifiedAccessEndpointPolicy(
-            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the specified Amazon Web Services Verified Access group configuration. Returns [`ModifyVerifiedAccessGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_verified_access_group(&self) -> ModifyVerifiedAccessGroup {
-        ModifyVerifiedAccessGroup(
-            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_GROUP),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the specified Amazon Web Services Verified Access group policy. Returns [`ModifyVerifiedAccessGroupPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_verified_access_group_policy(
         &self,
     ) -> ModifyVerifiedAccessGroupPolicy {
-        ModifyVerifiedAccessGroupPolicy(
-            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_GROUP_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the configuration of the specified Amazon Web Services Verified Access instance. Returns [`ModifyVerifiedAccessInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_verified_access_instance(&self) -> ModifyVerifiedAccessInstance {
-        ModifyVerifiedAccessInstance(
-            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_INSTANCE),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the logging configuration for the specified Amazon Web Services Verified Access instance. Returns [`ModifyVerifiedAccessInstanceLoggingConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_verified_access_instance_logging_configuration(
         &self,
     ) -> ModifyVerifiedAccessInstanceLoggingConfiguration {
-        ModifyVerifiedAccessInstanceLoggingConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the configuration of the specified Amazon Web Services Verified Access trust provider. Returns [`ModifyVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_verified_access_trust_provider(
         &self,
     ) -> ModifyVerifiedAccessTrustProvider {
-        ModifyVerifiedAccessTrustProvider(
-            rt::Call::new(&self.handle, &op::MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
     /// You can modify several parameters of an existing EBS volume, including volume size, volume type, and IOPS capacity. If your EBS volume is attached to a current-generation EC2 instance type, you might be able to apply these changes without stopping the instance or detaching the volume from it. For more information about modifying EBS volumes, see [Amazon EBS Elastic Volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modify-volume.html) in the *Amazon EBS User Guide*. Returns [`ModifyVolume`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_volume(&self) -> ModifyVolume {
-        ModifyVolume(rt::Call::new(&self.handle, &op::MODIFY_VOLUME))
+        rt::builder(&self.handle)
     }
     /// Modifies a volume attribute. Returns [`ModifyVolumeAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_volume_attribute(&self) -> ModifyVolumeAttribute {
-        ModifyVolumeAttribute(rt::Call::new(&self.handle, &op::MODIFY_VOLUME_ATTRIBUTE))
+        rt::builder(&self.handle)
     }
     /// Modifies the specified attribute of the specified VPC. Returns [`ModifyVpcAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_vpc_attribute(&self) -> ModifyVpcAttribute {
-        ModifyVpcAttribute(rt::Call::new(&self.handle, &op::MODIFY_VPC_ATTRIBUTE))
+        rt::builder(&self.handle)
     }
     /// Modify VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. Returns [`ModifyVpcBlockPublicAccessExclusion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_vpc_block_public_access_exclusion(
         &self,
     ) -> ModifyVpcBlockPublicAccessExclusion {
-        ModifyVpcBlockPublicAccessExclusion(
-            rt::Call::new(&self.handle, &op::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION),
-        )
+        rt::builder(&self.handle)
     }
     /// Modify VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`ModifyVpcBlockPublicAccessOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_vpc_block_public_access_options(
         &self,
     ) -> ModifyVpcBlockPublicAccessOptions {
-        ModifyVpcBlockPublicAccessOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the encryption control configuration for a VPC. You can update the encryption mode and exclusion settings for various gateway types and peering connections. Returns [`ModifyVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_vpc_encryption_control(&self) -> ModifyVpcEncryptionControl {
-        ModifyVpcEncryptionControl(
-            rt::Call::new(&self.handle, &op::MODIFY_VPC_ENCRYPTION_CONTROL),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies attributes of a specified VPC endpoint. The attributes that you can modify depend on the type of VPC endpoint (interface, gateway, or Gateway Load Balancer). For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/). Returns [`ModifyVpcEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_vpc_endpoint(&self) -> ModifyVpcEndpoint {
-        ModifyVpcEndpoint(rt::Call::new(&self.handle, &op::MODIFY_VPC_ENDPOINT))
+        rt::builder(&self.handle)
     }
     /// Modifies a connection notification for VPC endpoint or VPC endpoint service. You can change the SNS topic for the notification, or the events for which to be notified. Returns [`ModifyVpcEndpointConnectionNotification`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_vpc_endpoint_connection_notification(
         &self,
     ) -> ModifyVpcEndpointConnectionNotification {
-        ModifyVpcEndpointConnectionNotification(
-            rt::Call::new(&self.handle, &op::MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ModifyTransitGatewayVpcAttachment` operation.
@@ -1353,103 +633,82 @@ impl super::Client {
     pub fn modify_vpc_endpoint_payer_responsibility(
         &self,
     ) -> ModifyVpcEndpointPayerResponsibility {
-        ModifyVpcEndpointPayerResponsibility(
-            rt::Call::new(&self.handle, &op::MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the attributes of the specified VPC endpoint service configuration. Returns [`ModifyVpcEndpointServiceConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_vpc_endpoint_service_configuration(
         &self,
     ) -> ModifyVpcEndpointServiceConfiguration {
-        ModifyVpcEndpointServiceConfiguration(
-            rt::Call::new(&self.handle, &op::MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the payer responsibility for your VPC endpoint service. Returns [`ModifyVpcEndpointServicePayerResponsibility`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_vpc_endpoint_service_payer_responsibility(
         &self,
     ) -> ModifyVpcEndpointServicePayerResponsibility {
-        ModifyVpcEndpointServicePayerResponsibility(
-            rt::Call::new(
-                &self.handle,
-                &op::MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the permissions for your VPC endpoint service. You can add or remove permissions for service consumers (Amazon Web Services accounts, users, and IAM roles) to connect to your endpoint service. Principal ARNs with path components aren't supported. Returns [`ModifyVpcEndpointServicePermissions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_vpc_endpoint_service_permissions(
         &self,
     ) -> ModifyVpcEndpointServicePermissions {
-        ModifyVpcEndpointServicePermissions(
-            rt::Call::new(&self.handle, &op::MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the VPC peering connection options on one side of a VPC peering connection. Returns [`ModifyVpcPeeringConnectionOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_vpc_peering_connection_options(
         &self,
     ) -> ModifyVpcPeeringConnectionOptions {
-        ModifyVpcPeeringConnectionOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_VPC_PEERING_CONNECTION_OPTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the instance tenancy attribute of the specified VPC. You can change the instance tenancy attribute of a VPC to `default` only. You cannot change the instance tenancy attribute to `dedicated`. Returns [`ModifyVpcTenancy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_vpc_tenancy(&self) -> ModifyVpcTenancy {
-        ModifyVpcTenancy(rt::Call::new(&self.handle, &op::MODIFY_VPC_TENANCY))
+        rt::builder(&self.handle)
     }
     /// Modifies the customer gateway or the target gateway of an Amazon Web Services Site-to-Site VPN connection. To modify the target gateway, the following migration options are available: Returns [`ModifyVpnConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_vpn_connection(&self) -> ModifyVpnConnection {
-        ModifyVpnConnection(rt::Call::new(&self.handle, &op::MODIFY_VPN_CONNECTION))
+        rt::builder(&self.handle)
     }
     /// Modifies the connection options for your Site-to-Site VPN connection. Returns [`ModifyVpnConnectionOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_vpn_connection_options(&self) -> ModifyVpnConnectionOptions {
-        ModifyVpnConnectionOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_VPN_CONNECTION_OPTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the VPN tunnel endpoint certificate. Returns [`ModifyVpnTunnelCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_vpn_tunnel_certificate(&self) -> ModifyVpnTunnelCertificate {
-        ModifyVpnTunnelCertificate(
-            rt::Call::new(&self.handle, &op::MODIFY_VPN_TUNNEL_CERTIFICATE),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the options for a VPN tunnel in an Amazon Web Services Site-to-Site VPN connection. You can modify multiple options for a tunnel in a single request, but you can only modify one tunnel at a time. For more information, see [Site-to-Site VPN tunnel options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html) in the *Amazon Web Services Site-to-Site VPN User Guide*. Returns [`ModifyVpnTunnelOptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn modify_vpn_tunnel_options(&self) -> ModifyVpnTunnelOptions {
-        ModifyVpnTunnelOptions(
-            rt::Call::new(&self.handle, &op::MODIFY_VPN_TUNNEL_OPTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Enables detailed monitoring for a running instance. Otherwise, basic monitoring is enabled. For more information, see [Monitor your instances using CloudWatch](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*. Returns [`MonitorInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn monitor_instances(&self) -> MonitorInstances {
-        MonitorInstances(rt::Call::new(&self.handle, &op::MONITOR_INSTANCES))
+        rt::builder(&self.handle)
     }
     /// **Note:** This action is deprecated. Returns [`MoveAddressToVpc`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn move_address_to_vpc(&self) -> MoveAddressToVpc {
-        MoveAddressToVpc(rt::Call::new(&self.handle, &op::MOVE_ADDRESS_TO_VPC))
+        rt::builder(&self.handle)
     }
     /// Move a BYOIPv4 CIDR to IPAM from a public IPv4 pool. Returns [`MoveByoipCidrToIpam`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn move_byoip_cidr_to_ipam(&self) -> MoveByoipCidrToIpam {
-        MoveByoipCidrToIpam(rt::Call::new(&self.handle, &op::MOVE_BYOIP_CIDR_TO_IPAM))
+        rt::builder(&self.handle)
     }
     /// Move available capacity from a source Capacity Reservation to a destination Capacity Reservation. The source Capacity Reservation and the destination Capacity Reservation must be `active`, owned by your Amazon Web Services account, and share the following: Returns [`MoveCapacityReservationInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn move_capacity_reservation_instances(
         &self,
     ) -> MoveCapacityReservationInstances {
-        MoveCapacityReservationInstances(
-            rt::Call::new(&self.handle, &op::MOVE_CAPACITY_RESERVATION_INSTANCES),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ModifyVpcEndpointPayerResponsibility` operation.

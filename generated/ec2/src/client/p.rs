@@ -8,59 +8,49 @@ impl super::Client {
     /// Provisions an IPv4 or IPv6 address range for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and creates a corresponding address pool. After the address range is provisioned, it is ready to be advertised. Returns [`ProvisionByoipCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn provision_byoip_cidr(&self) -> ProvisionByoipCidr {
-        ProvisionByoipCidr(rt::Call::new(&self.handle, &op::PROVISION_BYOIP_CIDR))
+        rt::builder(&self.handle)
     }
     /// Provisions your Autonomous System Number (ASN) for use in your Amazon Web Services account. This action requires authorization context for Amazon to bring the ASN to an Amazon Web Services account. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*. Returns [`ProvisionIpamByoasn`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn provision_ipam_byoasn(&self) -> ProvisionIpamByoasn {
-        ProvisionIpamByoasn(rt::Call::new(&self.handle, &op::PROVISION_IPAM_BYOASN))
+        rt::builder(&self.handle)
     }
     /// Provision a CIDR to an IPAM pool. You can use this action to provision new CIDRs to a top-level pool or to transfer a CIDR from a top-level pool to a pool within it. Returns [`ProvisionIpamPoolCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn provision_ipam_pool_cidr(&self) -> ProvisionIpamPoolCidr {
-        ProvisionIpamPoolCidr(rt::Call::new(&self.handle, &op::PROVISION_IPAM_POOL_CIDR))
+        rt::builder(&self.handle)
     }
     /// Provision a CIDR to a public IPv4 pool. Returns [`ProvisionPublicIpv4PoolCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn provision_public_ipv4_pool_cidr(&self) -> ProvisionPublicIpv4PoolCidr {
-        ProvisionPublicIpv4PoolCidr(
-            rt::Call::new(&self.handle, &op::PROVISION_PUBLIC_IPV4_POOL_CIDR),
-        )
+        rt::builder(&self.handle)
     }
     /// Purchase the Capacity Block for use with your account. With Capacity Blocks you ensure GPU capacity is available for machine learning (ML) workloads. You must specify the ID of the Capacity Block offering you are purchasing. Returns [`PurchaseCapacityBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn purchase_capacity_block(&self) -> PurchaseCapacityBlock {
-        PurchaseCapacityBlock(rt::Call::new(&self.handle, &op::PURCHASE_CAPACITY_BLOCK))
+        rt::builder(&self.handle)
     }
     /// Purchase the Capacity Block extension for use with your account. You must specify the ID of the Capacity Block extension offering you are purchasing. Returns [`PurchaseCapacityBlockExtension`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn purchase_capacity_block_extension(&self) -> PurchaseCapacityBlockExtension {
-        PurchaseCapacityBlockExtension(
-            rt::Call::new(&self.handle, &op::PURCHASE_CAPACITY_BLOCK_EXTENSION),
-        )
+        rt::builder(&self.handle)
     }
     /// Purchase a reservation with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation. This action results in the specified reservation being purchased and charged to your account. Returns [`PurchaseHostReservation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn purchase_host_reservation(&self) -> PurchaseHostReservation {
-        PurchaseHostReservation(
-            rt::Call::new(&self.handle, &op::PURCHASE_HOST_RESERVATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Purchases a Reserved Instance for use with your account. With Reserved Instances, you pay a lower hourly rate compared to On-Demand instance pricing. Returns [`PurchaseReservedInstancesOffering`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn purchase_reserved_instances_offering(
         &self,
     ) -> PurchaseReservedInstancesOffering {
-        PurchaseReservedInstancesOffering(
-            rt::Call::new(&self.handle, &op::PURCHASE_RESERVED_INSTANCES_OFFERING),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** You can no longer purchase Scheduled Instances. Returns [`PurchaseScheduledInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn purchase_scheduled_instances(&self) -> PurchaseScheduledInstances {
-        PurchaseScheduledInstances(
-            rt::Call::new(&self.handle, &op::PURCHASE_SCHEDULED_INSTANCES),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ProvisionByoipCidr` operation.

@@ -8,142 +8,100 @@ impl super::Client {
     /// Requests a reboot of the specified instances. This operation is asynchronous; it only queues a request to reboot the specified instances. The operation succeeds if the instances are valid and belong to you. Requests to reboot terminated instances are ignored. Returns [`RebootInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reboot_instances(&self) -> RebootInstances {
-        RebootInstances(rt::Call::new(&self.handle, &op::REBOOT_INSTANCES))
+        rt::builder(&self.handle)
     }
     /// Registers an AMI. When you're creating an instance-store backed AMI, registering the AMI is the final step in the creation process. For more information about creating AMIs, see [Create an AMI from a snapshot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html#creating-launching-ami-from-snapshot) and [Create an instance-store backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-instance-store.html) in the *Amazon EC2 User Guide*. Returns [`RegisterImage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn register_image(&self) -> RegisterImage {
-        RegisterImage(rt::Call::new(&self.handle, &op::REGISTER_IMAGE))
+        rt::builder(&self.handle)
     }
     /// Registers a set of tag keys to include in scheduled event notifications for your resources. Returns [`RegisterInstanceEventNotificationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn register_instance_event_notification_attributes(
         &self,
     ) -> RegisterInstanceEventNotificationAttributes {
-        RegisterInstanceEventNotificationAttributes(
-            rt::Call::new(
-                &self.handle,
-                &op::REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Registers members (network interfaces) with the transit gateway multicast group. A member is a network interface associated with a supported EC2 instance that receives multicast traffic. For more information, see [Multicast on transit gateways](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-multicast-overview.html) in the *Amazon Web Services Transit Gateways Guide*. Returns [`RegisterTransitGatewayMulticastGroupMembers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn register_transit_gateway_multicast_group_members(
         &self,
     ) -> RegisterTransitGatewayMulticastGroupMembers {
-        RegisterTransitGatewayMulticastGroupMembers(
-            rt::Call::new(
-                &self.handle,
-                &op::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Registers sources (network interfaces) with the specified transit gateway multicast group. Returns [`RegisterTransitGatewayMulticastGroupSources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn register_transit_gateway_multicast_group_sources(
         &self,
     ) -> RegisterTransitGatewayMulticastGroupSources {
-        RegisterTransitGatewayMulticastGroupSources(
-            rt::Call::new(
-                &self.handle,
-                &op::REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Rejects a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html). Returns [`RejectCapacityReservationBillingOwnership`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_capacity_reservation_billing_ownership(
         &self,
     ) -> RejectCapacityReservationBillingOwnership {
-        RejectCapacityReservationBillingOwnership(
-            rt::Call::new(
-                &self.handle,
-                &op::REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Rejects a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner can reject the attachment request to prevent the Client VPN endpoint from routing traffic through the Transit Gateway. Returns [`RejectTransitGatewayClientVpnAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_transit_gateway_client_vpn_attachment(
         &self,
     ) -> RejectTransitGatewayClientVpnAttachment {
-        RejectTransitGatewayClientVpnAttachment(
-            rt::Call::new(
-                &self.handle,
-                &op::REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Rejects a request to associate cross-account subnets with a transit gateway multicast domain. Returns [`RejectTransitGatewayMulticastDomainAssociations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_transit_gateway_multicast_domain_associations(
         &self,
     ) -> RejectTransitGatewayMulticastDomainAssociations {
-        RejectTransitGatewayMulticastDomainAssociations(
-            rt::Call::new(
-                &self.handle,
-                &op::REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Rejects a transit gateway peering attachment request. Returns [`RejectTransitGatewayPeeringAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_transit_gateway_peering_attachment(
         &self,
     ) -> RejectTransitGatewayPeeringAttachment {
-        RejectTransitGatewayPeeringAttachment(
-            rt::Call::new(&self.handle, &op::REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT),
-        )
+        rt::builder(&self.handle)
     }
     /// Rejects a request to attach a VPC to a transit gateway. Returns [`RejectTransitGatewayVpcAttachment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_transit_gateway_vpc_attachment(
         &self,
     ) -> RejectTransitGatewayVpcAttachment {
-        RejectTransitGatewayVpcAttachment(
-            rt::Call::new(&self.handle, &op::REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT),
-        )
+        rt::builder(&self.handle)
     }
     /// Rejects VPC endpoint connection requests to your VPC endpoint service. Returns [`RejectVpcEndpointConnections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_vpc_endpoint_connections(&self) -> RejectVpcEndpointConnections {
-        RejectVpcEndpointConnections(
-            rt::Call::new(&self.handle, &op::REJECT_VPC_ENDPOINT_CONNECTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Rejects a VPC peering connection request. The VPC peering connection must be in the `pending-acceptance` state. Use the DescribeVpcPeeringConnections request to view your outstanding VPC peering connection requests. To delete an active VPC peering connection, or to delete a VPC peering connection request that you initiated, use DeleteVpcPeeringConnection. Returns [`RejectVpcPeeringConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_vpc_peering_connection(&self) -> RejectVpcPeeringConnection {
-        RejectVpcPeeringConnection(
-            rt::Call::new(&self.handle, &op::REJECT_VPC_PEERING_CONNECTION),
-        )
+        rt::builder(&self.handle)
     }
     /// Releases the specified Elastic IP address. Returns [`ReleaseAddress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn release_address(&self) -> ReleaseAddress {
-        ReleaseAddress(rt::Call::new(&self.handle, &op::RELEASE_ADDRESS))
+        rt::builder(&self.handle)
     }
     /// When you no longer want to use an On-Demand Dedicated Host it can be released. On-Demand billing is stopped and the host goes into `released` state. The host ID of Dedicated Hosts that have been released can no longer be specified in another request, for example, to modify the host. You must stop or terminate all instances on a host before it can be released. Returns [`ReleaseHosts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn release_hosts(&self) -> ReleaseHosts {
-        ReleaseHosts(rt::Call::new(&self.handle, &op::RELEASE_HOSTS))
+        rt::builder(&self.handle)
     }
     /// Release an allocation within an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. You can only use this action to release manual allocations. To remove an allocation for a resource without deleting the resource, set its monitored state to false using [ModifyIpamResourceCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyIpamResourceCidr.html). For more information, see [Release an allocation](https://docs.aws.amazon.com/vpc/latest/ipam/release-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`ReleaseIpamPoolAllocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn release_ipam_pool_allocation(&self) -> ReleaseIpamPoolAllocation {
-        ReleaseIpamPoolAllocation(
-            rt::Call::new(&self.handle, &op::RELEASE_IPAM_POOL_ALLOCATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Replaces an IAM instance profile for the specified running instance. You can use this action to change the IAM instance profile that's associated with an instance without having to disassociate the existing IAM instance profile first. Returns [`ReplaceIamInstanceProfileAssociation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn replace_iam_instance_profile_association(
         &self,
     ) -> ReplaceIamInstanceProfileAssociation {
-        ReplaceIamInstanceProfileAssociation(
-            rt::Call::new(&self.handle, &op::REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `RebootInstances` operation.
@@ -586,105 +544,84 @@ impl super::Client {
     pub fn replace_image_criteria_in_allowed_images_settings(
         &self,
     ) -> ReplaceImageCriteriaInAllowedImagesSettings {
-        ReplaceImageCriteriaInAllowedImagesSettings(
-            rt::Call::new(
-                &self.handle,
-                &op::REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Replaces or removes the instance type specification for an AMI. The instance type specification defines which instance types are compatible with the AMI. Returns [`ReplaceImageInstanceTypeSpecification`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn replace_image_instance_type_specification(
         &self,
     ) -> ReplaceImageInstanceTypeSpecification {
-        ReplaceImageInstanceTypeSpecification(
-            rt::Call::new(&self.handle, &op::REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Changes which network ACL a subnet is associated with. By default when you create a subnet, it's automatically associated with the default network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*. Returns [`ReplaceNetworkAclAssociation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn replace_network_acl_association(&self) -> ReplaceNetworkAclAssociation {
-        ReplaceNetworkAclAssociation(
-            rt::Call::new(&self.handle, &op::REPLACE_NETWORK_ACL_ASSOCIATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Replaces an entry (rule) in a network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*. Returns [`ReplaceNetworkAclEntry`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn replace_network_acl_entry(&self) -> ReplaceNetworkAclEntry {
-        ReplaceNetworkAclEntry(
-            rt::Call::new(&self.handle, &op::REPLACE_NETWORK_ACL_ENTRY),
-        )
+        rt::builder(&self.handle)
     }
     /// Replaces an existing route within a route table in a VPC. Returns [`ReplaceRoute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn replace_route(&self) -> ReplaceRoute {
-        ReplaceRoute(rt::Call::new(&self.handle, &op::REPLACE_ROUTE))
+        rt::builder(&self.handle)
     }
     /// Changes the route table associated with a given subnet, internet gateway, or virtual private gateway in a VPC. After the operation completes, the subnet or gateway uses the routes in the new route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*. Returns [`ReplaceRouteTableAssociation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn replace_route_table_association(&self) -> ReplaceRouteTableAssociation {
-        ReplaceRouteTableAssociation(
-            rt::Call::new(&self.handle, &op::REPLACE_ROUTE_TABLE_ASSOCIATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Replaces the specified route in the specified transit gateway route table. Returns [`ReplaceTransitGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn replace_transit_gateway_route(&self) -> ReplaceTransitGatewayRoute {
-        ReplaceTransitGatewayRoute(
-            rt::Call::new(&self.handle, &op::REPLACE_TRANSIT_GATEWAY_ROUTE),
-        )
+        rt::builder(&self.handle)
     }
     /// Trigger replacement of specified VPN tunnel. Returns [`ReplaceVpnTunnel`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn replace_vpn_tunnel(&self) -> ReplaceVpnTunnel {
-        ReplaceVpnTunnel(rt::Call::new(&self.handle, &op::REPLACE_VPN_TUNNEL))
+        rt::builder(&self.handle)
     }
     /// Submits feedback about the status of an instance. The instance must be in the `running` state. If your experience with the instance differs from the instance status returned by DescribeInstanceStatus, use ReportInstanceStatus to report your experience with the instance. Amazon EC2 collects this information to improve the accuracy of status checks. Returns [`ReportInstanceStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn report_instance_status(&self) -> ReportInstanceStatus {
-        ReportInstanceStatus(rt::Call::new(&self.handle, &op::REPORT_INSTANCE_STATUS))
+        rt::builder(&self.handle)
     }
     /// Creates a Spot Fleet request. Returns [`RequestSpotFleet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn request_spot_fleet(&self) -> RequestSpotFleet {
-        RequestSpotFleet(rt::Call::new(&self.handle, &op::REQUEST_SPOT_FLEET))
+        rt::builder(&self.handle)
     }
     /// Creates a Spot Instance request. Returns [`RequestSpotInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn request_spot_instances(&self) -> RequestSpotInstances {
-        RequestSpotInstances(rt::Call::new(&self.handle, &op::REQUEST_SPOT_INSTANCES))
+        rt::builder(&self.handle)
     }
     /// Resets the attribute of the specified IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS). Returns [`ResetAddressAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reset_address_attribute(&self) -> ResetAddressAttribute {
-        ResetAddressAttribute(rt::Call::new(&self.handle, &op::RESET_ADDRESS_ATTRIBUTE))
+        rt::builder(&self.handle)
     }
     /// Resets the default KMS key for EBS encryption for your account in this Region to the Amazon Web Services managed KMS key for EBS. Returns [`ResetEbsDefaultKmsKeyId`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reset_ebs_default_kms_key_id(&self) -> ResetEbsDefaultKmsKeyId {
-        ResetEbsDefaultKmsKeyId(
-            rt::Call::new(&self.handle, &op::RESET_EBS_DEFAULT_KMS_KEY_ID),
-        )
+        rt::builder(&self.handle)
     }
     /// Resets the specified attribute of the specified Amazon FPGA Image (AFI) to its default value. You can only reset the load permission attribute. Returns [`ResetFpgaImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reset_fpga_image_attribute(&self) -> ResetFpgaImageAttribute {
-        ResetFpgaImageAttribute(
-            rt::Call::new(&self.handle, &op::RESET_FPGA_IMAGE_ATTRIBUTE),
-        )
+        rt::builder(&self.handle)
     }
     /// Resets an attribute of an AMI to its default value. Returns [`ResetImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reset_image_attribute(&self) -> ResetImageAttribute {
-        ResetImageAttribute(rt::Call::new(&self.handle, &op::RESET_IMAGE_ATTRIBUTE))
+        rt::builder(&self.handle)
     }
     /// Resets an attribute of an instance to its default value. To reset the `kernel` or `ramdisk`, the instance must be in a stopped state. To reset the `sourceDestCheck`, the instance can be either running or stopped. Returns [`ResetInstanceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reset_instance_attribute(&self) -> ResetInstanceAttribute {
-        ResetInstanceAttribute(
-            rt::Call::new(&self.handle, &op::RESET_INSTANCE_ATTRIBUTE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ReplaceImageCriteriaInAllowedImagesSettings` operation.
@@ -1109,89 +1046,69 @@ impl super::Client {
     /// Resets a network interface attribute. You can specify only one attribute at a time. Returns [`ResetNetworkInterfaceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reset_network_interface_attribute(&self) -> ResetNetworkInterfaceAttribute {
-        ResetNetworkInterfaceAttribute(
-            rt::Call::new(&self.handle, &op::RESET_NETWORK_INTERFACE_ATTRIBUTE),
-        )
+        rt::builder(&self.handle)
     }
     /// Resets permission settings for the specified snapshot. Returns [`ResetSnapshotAttribute`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reset_snapshot_attribute(&self) -> ResetSnapshotAttribute {
-        ResetSnapshotAttribute(
-            rt::Call::new(&self.handle, &op::RESET_SNAPSHOT_ATTRIBUTE),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This action is deprecated. Returns [`RestoreAddressToClassic`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn restore_address_to_classic(&self) -> RestoreAddressToClassic {
-        RestoreAddressToClassic(
-            rt::Call::new(&self.handle, &op::RESTORE_ADDRESS_TO_CLASSIC),
-        )
+        rt::builder(&self.handle)
     }
     /// Restores an AMI from the Recycle Bin. For more information, see [Recover deleted Amazon EBS snapshots and EBS-back AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*. Returns [`RestoreImageFromRecycleBin`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn restore_image_from_recycle_bin(&self) -> RestoreImageFromRecycleBin {
-        RestoreImageFromRecycleBin(
-            rt::Call::new(&self.handle, &op::RESTORE_IMAGE_FROM_RECYCLE_BIN),
-        )
+        rt::builder(&self.handle)
     }
     /// Restores the entries from a previous version of a managed prefix list to a new version of the prefix list. Returns [`RestoreManagedPrefixListVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn restore_managed_prefix_list_version(
         &self,
     ) -> RestoreManagedPrefixListVersion {
-        RestoreManagedPrefixListVersion(
-            rt::Call::new(&self.handle, &op::RESTORE_MANAGED_PREFIX_LIST_VERSION),
-        )
+        rt::builder(&self.handle)
     }
     /// Restores a snapshot from the Recycle Bin. For more information, see [Restore snapshots from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-snaps.html#recycle-bin-restore-snaps) in the *Amazon EBS User Guide*. Returns [`RestoreSnapshotFromRecycleBin`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn restore_snapshot_from_recycle_bin(&self) -> RestoreSnapshotFromRecycleBin {
-        RestoreSnapshotFromRecycleBin(
-            rt::Call::new(&self.handle, &op::RESTORE_SNAPSHOT_FROM_RECYCLE_BIN),
-        )
+        rt::builder(&self.handle)
     }
     /// Restores an archived Amazon EBS snapshot for use temporarily or permanently, or modifies the restore period or restore type for a snapshot that was previously temporarily restored. Returns [`RestoreSnapshotTier`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn restore_snapshot_tier(&self) -> RestoreSnapshotTier {
-        RestoreSnapshotTier(rt::Call::new(&self.handle, &op::RESTORE_SNAPSHOT_TIER))
+        rt::builder(&self.handle)
     }
     /// Restores a volume from the Recycle Bin. For more information, see [Restore volumes from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-volumes.html#recycle-bin-restore-volumes) in the *Amazon EBS User Guide*. Returns [`RestoreVolumeFromRecycleBin`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn restore_volume_from_recycle_bin(&self) -> RestoreVolumeFromRecycleBin {
-        RestoreVolumeFromRecycleBin(
-            rt::Call::new(&self.handle, &op::RESTORE_VOLUME_FROM_RECYCLE_BIN),
-        )
+        rt::builder(&self.handle)
     }
     /// Removes an ingress authorization rule from a Client VPN endpoint. Returns [`RevokeClientVpnIngress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn revoke_client_vpn_ingress(&self) -> RevokeClientVpnIngress {
-        RevokeClientVpnIngress(
-            rt::Call::new(&self.handle, &op::REVOKE_CLIENT_VPN_INGRESS),
-        )
+        rt::builder(&self.handle)
     }
     /// Removes the specified outbound (egress) rules from the specified security group. Returns [`RevokeSecurityGroupEgress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn revoke_security_group_egress(&self) -> RevokeSecurityGroupEgress {
-        RevokeSecurityGroupEgress(
-            rt::Call::new(&self.handle, &op::REVOKE_SECURITY_GROUP_EGRESS),
-        )
+        rt::builder(&self.handle)
     }
     /// Removes the specified inbound (ingress) rules from a security group. Returns [`RevokeSecurityGroupIngress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn revoke_security_group_ingress(&self) -> RevokeSecurityGroupIngress {
-        RevokeSecurityGroupIngress(
-            rt::Call::new(&self.handle, &op::REVOKE_SECURITY_GROUP_INGRESS),
-        )
+        rt::builder(&self.handle)
     }
     /// Launches the specified number of instances using an AMI for which you have permissions. Returns [`RunInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn run_instances(&self) -> RunInstances {
-        RunInstances(rt::Call::new(&self.handle, &op::RUN_INSTANCES))
+        rt::builder(&self.handle)
     }
     /// Launches the specified Scheduled Instances. Returns [`RunScheduledInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn run_scheduled_instances(&self) -> RunScheduledInstances {
-        RunScheduledInstances(rt::Call::new(&self.handle, &op::RUN_SCHEDULED_INSTANCES))
+        rt::builder(&self.handle)
     }
 }
 /// The `ResetNetworkInterfaceAttribute` operation.

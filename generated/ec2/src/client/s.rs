@@ -8,80 +8,58 @@ impl super::Client {
     /// Searches for routes in the specified local gateway route table. Returns [`SearchLocalGatewayRoutes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn search_local_gateway_routes(&self) -> SearchLocalGatewayRoutes {
-        SearchLocalGatewayRoutes(
-            rt::Call::new(&self.handle, &op::SEARCH_LOCAL_GATEWAY_ROUTES),
-        )
+        rt::builder(&self.handle)
     }
     /// Searches one or more transit gateway multicast groups and returns the group membership information. Returns [`SearchTransitGatewayMulticastGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn search_transit_gateway_multicast_groups(
         &self,
     ) -> SearchTransitGatewayMulticastGroups {
-        SearchTransitGatewayMulticastGroups(
-            rt::Call::new(&self.handle, &op::SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS),
-        )
+        rt::builder(&self.handle)
     }
     /// Searches for routes in the specified transit gateway route table. Returns [`SearchTransitGatewayRoutes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn search_transit_gateway_routes(&self) -> SearchTransitGatewayRoutes {
-        SearchTransitGatewayRoutes(
-            rt::Call::new(&self.handle, &op::SEARCH_TRANSIT_GATEWAY_ROUTES),
-        )
+        rt::builder(&self.handle)
     }
     /// Sends a diagnostic interrupt to the specified Amazon EC2 instance to trigger a *kernel panic* (on Linux instances), or a *blue screen*/*stop error* (on Windows instances). For instances based on Intel and AMD processors, the interrupt is received as a *non-maskable interrupt* (NMI). Returns [`SendDiagnosticInterrupt`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn send_diagnostic_interrupt(&self) -> SendDiagnosticInterrupt {
-        SendDiagnosticInterrupt(
-            rt::Call::new(&self.handle, &op::SEND_DIAGNOSTIC_INTERRUPT),
-        )
+        rt::builder(&self.handle)
     }
     /// Generates an account status report. The report is generated asynchronously, and can take several hours to complete. Returns [`StartDeclarativePoliciesReport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_declarative_policies_report(&self) -> StartDeclarativePoliciesReport {
-        StartDeclarativePoliciesReport(
-            rt::Call::new(&self.handle, &op::START_DECLARATIVE_POLICIES_REPORT),
-        )
+        rt::builder(&self.handle)
     }
     /// Starts an Amazon EBS-backed instance that you've previously stopped. Returns [`StartInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_instances(&self) -> StartInstances {
-        StartInstances(rt::Call::new(&self.handle, &op::START_INSTANCES))
+        rt::builder(&self.handle)
     }
     /// Starts analyzing the specified Network Access Scope. Returns [`StartNetworkInsightsAccessScopeAnalysis`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_network_insights_access_scope_analysis(
         &self,
     ) -> StartNetworkInsightsAccessScopeAnalysis {
-        StartNetworkInsightsAccessScopeAnalysis(
-            rt::Call::new(
-                &self.handle,
-                &op::START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Starts analyzing the specified path. If the path is reachable, the operation returns the shortest feasible path. Returns [`StartNetworkInsightsAnalysis`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_network_insights_analysis(&self) -> StartNetworkInsightsAnalysis {
-        StartNetworkInsightsAnalysis(
-            rt::Call::new(&self.handle, &op::START_NETWORK_INSIGHTS_ANALYSIS),
-        )
+        rt::builder(&self.handle)
     }
     /// Initiates the verification process to prove that the service provider owns the private DNS name domain for the endpoint service. Returns [`StartVpcEndpointServicePrivateDnsVerification`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_vpc_endpoint_service_private_dns_verification(
         &self,
     ) -> StartVpcEndpointServicePrivateDnsVerification {
-        StartVpcEndpointServicePrivateDnsVerification(
-            rt::Call::new(
-                &self.handle,
-                &op::START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Stops an Amazon EBS-backed instance. You can restart your instance at any time using the [StartInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_StartInstances.html) API. For more information, see [Stop and start Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Stop_Start.html) in the *Amazon EC2 User Guide*. Returns [`StopInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn stop_instances(&self) -> StopInstances {
-        StopInstances(rt::Call::new(&self.handle, &op::STOP_INSTANCES))
+        rt::builder(&self.handle)
     }
 }
 /// The `SearchLocalGatewayRoutes` operation.

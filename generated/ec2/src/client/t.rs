@@ -8,14 +8,12 @@ impl super::Client {
     /// Terminates active Client VPN endpoint connections. This action can be used to terminate a specific client connection, or up to five connections established by a specific user. Returns [`TerminateClientVpnConnections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn terminate_client_vpn_connections(&self) -> TerminateClientVpnConnections {
-        TerminateClientVpnConnections(
-            rt::Call::new(&self.handle, &op::TERMINATE_CLIENT_VPN_CONNECTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Terminates (deletes) the specified instances. This operation is [idempotent](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html); if you terminate an instance more than once, each call succeeds. Returns [`TerminateInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn terminate_instances(&self) -> TerminateInstances {
-        TerminateInstances(rt::Call::new(&self.handle, &op::TERMINATE_INSTANCES))
+        rt::builder(&self.handle)
     }
 }
 /// The `TerminateClientVpnConnections` operation.

@@ -8,90 +8,64 @@ impl super::Client {
     /// Unassigns the specified IPv6 addresses or Prefix Delegation prefixes from a network interface. Returns [`UnassignIpv6Addresses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn unassign_ipv6_addresses(&self) -> UnassignIpv6Addresses {
-        UnassignIpv6Addresses(rt::Call::new(&self.handle, &op::UNASSIGN_IPV6_ADDRESSES))
+        rt::builder(&self.handle)
     }
     /// Unassigns the specified secondary private IP addresses or IPv4 Prefix Delegation prefixes from a network interface. Returns [`UnassignPrivateIpAddresses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn unassign_private_ip_addresses(&self) -> UnassignPrivateIpAddresses {
-        UnassignPrivateIpAddresses(
-            rt::Call::new(&self.handle, &op::UNASSIGN_PRIVATE_IP_ADDRESSES),
-        )
+        rt::builder(&self.handle)
     }
     /// Unassigns secondary private IPv4 addresses from a private NAT gateway. You cannot unassign your primary private IP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*. Returns [`UnassignPrivateNatGatewayAddress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn unassign_private_nat_gateway_address(
         &self,
     ) -> UnassignPrivateNatGatewayAddress {
-        UnassignPrivateNatGatewayAddress(
-            rt::Call::new(&self.handle, &op::UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS),
-        )
+        rt::builder(&self.handle)
     }
     /// Unlocks a snapshot that is locked in governance mode or that is locked in compliance mode but still in the cooling-off period. You can't unlock a snapshot that is locked in compliance mode after the cooling-off period has expired. Returns [`UnlockSnapshot`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn unlock_snapshot(&self) -> UnlockSnapshot {
-        UnlockSnapshot(rt::Call::new(&self.handle, &op::UNLOCK_SNAPSHOT))
+        rt::builder(&self.handle)
     }
     /// Disables detailed monitoring for a running instance. For more information, see [Monitoring your instances and volumes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*. Returns [`UnmonitorInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn unmonitor_instances(&self) -> UnmonitorInstances {
-        UnmonitorInstances(rt::Call::new(&self.handle, &op::UNMONITOR_INSTANCES))
+        rt::builder(&self.handle)
     }
     /// Activates or deactivates tag keys for monitoring by EC2 Capacity Manager. Activated tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values. Returns [`UpdateCapacityManagerMonitoredTagKeys`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_capacity_manager_monitored_tag_keys(
         &self,
     ) -> UpdateCapacityManagerMonitoredTagKeys {
-        UpdateCapacityManagerMonitoredTagKeys(
-            rt::Call::new(&self.handle, &op::UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates the Organizations access setting for EC2 Capacity Manager. This controls whether Capacity Manager can aggregate data from all accounts in your Amazon Web Services Organization or only from the current account. Returns [`UpdateCapacityManagerOrganizationsAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_capacity_manager_organizations_access(
         &self,
     ) -> UpdateCapacityManagerOrganizationsAccess {
-        UpdateCapacityManagerOrganizationsAccess(
-            rt::Call::new(
-                &self.handle,
-                &op::UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Modifies the number of instances allocated to an interruptible reservation, allowing you to add more capacity or reclaim capacity to your source Capacity Reservation. Returns [`UpdateInterruptibleCapacityReservationAllocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_interruptible_capacity_reservation_allocation(
         &self,
     ) -> UpdateInterruptibleCapacityReservationAllocation {
-        UpdateInterruptibleCapacityReservationAllocation(
-            rt::Call::new(
-                &self.handle,
-                &op::UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates the description of an egress (outbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request. Returns [`UpdateSecurityGroupRuleDescriptionsEgress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_security_group_rule_descriptions_egress(
         &self,
     ) -> UpdateSecurityGroupRuleDescriptionsEgress {
-        UpdateSecurityGroupRuleDescriptionsEgress(
-            rt::Call::new(
-                &self.handle,
-                &op::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates the description of an ingress (inbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request. Returns [`UpdateSecurityGroupRuleDescriptionsIngress`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_security_group_rule_descriptions_ingress(
         &self,
     ) -> UpdateSecurityGroupRuleDescriptionsIngress {
-        UpdateSecurityGroupRuleDescriptionsIngress(
-            rt::Call::new(
-                &self.handle,
-                &op::UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `UnassignIpv6Addresses` operation.

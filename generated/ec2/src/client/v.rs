@@ -10,12 +10,7 @@ impl super::Client {
     pub fn validate_security_group_quotas_for_interface(
         &self,
     ) -> ValidateSecurityGroupQuotasForInterface {
-        ValidateSecurityGroupQuotasForInterface(
-            rt::Call::new(
-                &self.handle,
-                &op::VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE,
-            ),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ValidateSecurityGroupQuotasForInterface` operation.

@@ -8,7 +8,7 @@ impl super::Client {
     /// Stops advertising an address range that is provisioned as an address pool. Returns [`WithdrawByoipCidr`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn withdraw_byoip_cidr(&self) -> WithdrawByoipCidr {
-        WithdrawByoipCidr(rt::Call::new(&self.handle, &op::WITHDRAW_BYOIP_CIDR))
+        rt::builder(&self.handle)
     }
 }
 /// The `WithdrawByoipCidr` operation.

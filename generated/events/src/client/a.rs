@@ -10,7 +10,7 @@ impl super::Client {
     /// Activates a partner event source that has been deactivated. Once activated, your matching event bus will start receiving events from the event source. Returns [`ActivateEventSource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn activate_event_source(&self) -> ActivateEventSource {
-        ActivateEventSource(rt::Call::new(&self.handle, &op::ACTIVATE_EVENT_SOURCE))
+        rt::builder(&self.handle)
     }
 }
 /// The `ActivateEventSource` operation.

@@ -10,39 +10,37 @@ impl super::Client {
     /// Cancels the specified replay. Returns [`CancelReplay`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_replay(&self) -> CancelReplay {
-        CancelReplay(rt::Call::new(&self.handle, &op::CANCEL_REPLAY))
+        rt::builder(&self.handle)
     }
     /// Creates an API destination, which is an HTTP invocation endpoint configured as a target for events. Returns [`CreateApiDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_api_destination(&self) -> CreateApiDestination {
-        CreateApiDestination(rt::Call::new(&self.handle, &op::CREATE_API_DESTINATION))
+        rt::builder(&self.handle)
     }
     /// Creates an archive of events with the specified settings. When you create an archive, incoming events might not immediately start being sent to the archive. Allow a short period of time for changes to take effect. If you do not specify a pattern to filter events sent to the archive, all events are sent to the archive except replayed events. Replayed events are not sent to an archive. Returns [`CreateArchive`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_archive(&self) -> CreateArchive {
-        CreateArchive(rt::Call::new(&self.handle, &op::CREATE_ARCHIVE))
+        rt::builder(&self.handle)
     }
     /// Creates a connection. A connection defines the authorization type and credentials to use for authorization with an API destination HTTP endpoint. Returns [`CreateConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_connection(&self) -> CreateConnection {
-        CreateConnection(rt::Call::new(&self.handle, &op::CREATE_CONNECTION))
+        rt::builder(&self.handle)
     }
     /// Creates a global endpoint. Global endpoints improve your application's availability by making it regional-fault tolerant. To do this, you define a primary and secondary Region with event buses in each Region. You also create a Amazon Route 53 health check that will tell EventBridge to route events to the secondary Region when an "unhealthy" state is encountered and events will be routed back to the primary Region when the health check reports a "healthy" state. Returns [`CreateEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_endpoint(&self) -> CreateEndpoint {
-        CreateEndpoint(rt::Call::new(&self.handle, &op::CREATE_ENDPOINT))
+        rt::builder(&self.handle)
     }
     /// Creates a new event bus within your account. This can be a custom event bus which you can use to receive events from your custom applications and services, or it can be a partner event bus which can be matched to a partner event source. Returns [`CreateEventBus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_event_bus(&self) -> CreateEventBus {
-        CreateEventBus(rt::Call::new(&self.handle, &op::CREATE_EVENT_BUS))
+        rt::builder(&self.handle)
     }
     /// Called by an SaaS partner to create a partner event source. This operation is not used by Amazon Web Services customers. Returns [`CreatePartnerEventSource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_partner_event_source(&self) -> CreatePartnerEventSource {
-        CreatePartnerEventSource(
-            rt::Call::new(&self.handle, &op::CREATE_PARTNER_EVENT_SOURCE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `CancelReplay` operation.

@@ -10,88 +10,82 @@ impl super::Client {
     /// You can use this operation to temporarily stop receiving events from the specified partner event source. The matching event bus is not deleted. Returns [`DeactivateEventSource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deactivate_event_source(&self) -> DeactivateEventSource {
-        DeactivateEventSource(rt::Call::new(&self.handle, &op::DEACTIVATE_EVENT_SOURCE))
+        rt::builder(&self.handle)
     }
     /// Removes all authorization parameters from the connection. This lets you remove the secret from the connection so you can reuse it without having to create a new connection. Returns [`DeauthorizeConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deauthorize_connection(&self) -> DeauthorizeConnection {
-        DeauthorizeConnection(rt::Call::new(&self.handle, &op::DEAUTHORIZE_CONNECTION))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified API destination. Returns [`DeleteApiDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_api_destination(&self) -> DeleteApiDestination {
-        DeleteApiDestination(rt::Call::new(&self.handle, &op::DELETE_API_DESTINATION))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified archive. Returns [`DeleteArchive`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_archive(&self) -> DeleteArchive {
-        DeleteArchive(rt::Call::new(&self.handle, &op::DELETE_ARCHIVE))
+        rt::builder(&self.handle)
     }
     /// Deletes a connection. Returns [`DeleteConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_connection(&self) -> DeleteConnection {
-        DeleteConnection(rt::Call::new(&self.handle, &op::DELETE_CONNECTION))
+        rt::builder(&self.handle)
     }
     /// Delete an existing global endpoint. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* . Returns [`DeleteEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_endpoint(&self) -> DeleteEndpoint {
-        DeleteEndpoint(rt::Call::new(&self.handle, &op::DELETE_ENDPOINT))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified custom event bus or partner event bus. All rules associated with this event bus need to be deleted. You can't delete your account's default event bus. Returns [`DeleteEventBus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_event_bus(&self) -> DeleteEventBus {
-        DeleteEventBus(rt::Call::new(&self.handle, &op::DELETE_EVENT_BUS))
+        rt::builder(&self.handle)
     }
     /// This operation is used by SaaS partners to delete a partner event source. This operation is not used by Amazon Web Services customers. Returns [`DeletePartnerEventSource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_partner_event_source(&self) -> DeletePartnerEventSource {
-        DeletePartnerEventSource(
-            rt::Call::new(&self.handle, &op::DELETE_PARTNER_EVENT_SOURCE),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified rule. Returns [`DeleteRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_rule(&self) -> DeleteRule {
-        DeleteRule(rt::Call::new(&self.handle, &op::DELETE_RULE))
+        rt::builder(&self.handle)
     }
     /// Retrieves details about an API destination. Returns [`DescribeApiDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_api_destination(&self) -> DescribeApiDestination {
-        DescribeApiDestination(
-            rt::Call::new(&self.handle, &op::DESCRIBE_API_DESTINATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves details about an archive. Returns [`DescribeArchive`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_archive(&self) -> DescribeArchive {
-        DescribeArchive(rt::Call::new(&self.handle, &op::DESCRIBE_ARCHIVE))
+        rt::builder(&self.handle)
     }
     /// Retrieves details about a connection. Returns [`DescribeConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_connection(&self) -> DescribeConnection {
-        DescribeConnection(rt::Call::new(&self.handle, &op::DESCRIBE_CONNECTION))
+        rt::builder(&self.handle)
     }
     /// Get the information about an existing global endpoint. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* . Returns [`DescribeEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_endpoint(&self) -> DescribeEndpoint {
-        DescribeEndpoint(rt::Call::new(&self.handle, &op::DESCRIBE_ENDPOINT))
+        rt::builder(&self.handle)
     }
     /// Displays details about an event bus in your account. This can include the external Amazon Web Services accounts that are permitted to write events to your default event bus, and the associated policy. For custom event buses and partner event buses, it displays the name, ARN, policy, state, and creation time. Returns [`DescribeEventBus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_event_bus(&self) -> DescribeEventBus {
-        DescribeEventBus(rt::Call::new(&self.handle, &op::DESCRIBE_EVENT_BUS))
+        rt::builder(&self.handle)
     }
     /// This operation lists details about a partner event source that is shared with your account. Returns [`DescribeEventSource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_event_source(&self) -> DescribeEventSource {
-        DescribeEventSource(rt::Call::new(&self.handle, &op::DESCRIBE_EVENT_SOURCE))
+        rt::builder(&self.handle)
     }
     /// An SaaS partner can use this operation to list details about a partner event source that they have created. Amazon Web Services customers do not use this operation. Instead, Amazon Web Services customers can use [DescribeEventSource](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeEventSource.html) to see details about a partner event source that is shared with them. Returns [`DescribePartnerEventSource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_partner_event_source(&self) -> DescribePartnerEventSource {
-        DescribePartnerEventSource(
-            rt::Call::new(&self.handle, &op::DESCRIBE_PARTNER_EVENT_SOURCE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeactivateEventSource` operation.
@@ -387,17 +381,17 @@ impl super::Client {
     /// Retrieves details about a replay. Use `DescribeReplay` to determine the progress of a running replay. A replay processes events to replay based on the time in the event, and replays them using 1 minute intervals. If you use `StartReplay` and specify an `EventStartTime` and an `EventEndTime` that covers a 20 minute time range, the events are replayed from the first minute of that 20 minute range first. Then the events from the second minute are replayed. You can use `DescribeReplay` to determine the progress of a replay. The value returned for `EventLastReplayedTime` indicates the time within the specified time range associated with the last event replayed. Returns [`DescribeReplay`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_replay(&self) -> DescribeReplay {
-        DescribeReplay(rt::Call::new(&self.handle, &op::DESCRIBE_REPLAY))
+        rt::builder(&self.handle)
     }
     /// Describes the specified rule. Returns [`DescribeRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_rule(&self) -> DescribeRule {
-        DescribeRule(rt::Call::new(&self.handle, &op::DESCRIBE_RULE))
+        rt::builder(&self.handle)
     }
     /// Disables the specified rule. A disabled rule won't match any events, and won't self-trigger if it has a schedule expression. Returns [`DisableRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_rule(&self) -> DisableRule {
-        DisableRule(rt::Call::new(&self.handle, &op::DISABLE_RULE))
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeReplay` operation.

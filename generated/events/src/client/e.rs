@@ -10,7 +10,7 @@ impl super::Client {
     /// Enables the specified rule. If the rule does not exist, the operation fails. Returns [`EnableRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_rule(&self) -> EnableRule {
-        EnableRule(rt::Call::new(&self.handle, &op::ENABLE_RULE))
+        rt::builder(&self.handle)
     }
 }
 /// The `EnableRule` operation.

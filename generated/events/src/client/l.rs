@@ -10,73 +10,67 @@ impl super::Client {
     /// Retrieves a list of API destination in the account in the current Region. Returns [`ListApiDestinations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_api_destinations(&self) -> ListApiDestinations {
-        ListApiDestinations(rt::Call::new(&self.handle, &op::LIST_API_DESTINATIONS))
+        rt::builder(&self.handle)
     }
     /// Lists your archives. You can either list all the archives or you can provide a prefix to match to the archive names. Filter parameters are exclusive. Returns [`ListArchives`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_archives(&self) -> ListArchives {
-        ListArchives(rt::Call::new(&self.handle, &op::LIST_ARCHIVES))
+        rt::builder(&self.handle)
     }
     /// Retrieves a list of connections from the account. Returns [`ListConnections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_connections(&self) -> ListConnections {
-        ListConnections(rt::Call::new(&self.handle, &op::LIST_CONNECTIONS))
+        rt::builder(&self.handle)
     }
     /// List the global endpoints associated with this account. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* . Returns [`ListEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_endpoints(&self) -> ListEndpoints {
-        ListEndpoints(rt::Call::new(&self.handle, &op::LIST_ENDPOINTS))
+        rt::builder(&self.handle)
     }
     /// Lists all the event buses in your account, including the default event bus, custom event buses, and partner event buses. Returns [`ListEventBuses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_event_buses(&self) -> ListEventBuses {
-        ListEventBuses(rt::Call::new(&self.handle, &op::LIST_EVENT_BUSES))
+        rt::builder(&self.handle)
     }
     /// You can use this to see all the partner event sources that have been shared with your Amazon Web Services account. For more information about partner event sources, see [CreateEventBus](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html). Returns [`ListEventSources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_event_sources(&self) -> ListEventSources {
-        ListEventSources(rt::Call::new(&self.handle, &op::LIST_EVENT_SOURCES))
+        rt::builder(&self.handle)
     }
     /// An SaaS partner can use this operation to display the Amazon Web Services account ID that a particular partner event source name is associated with. This operation is not used by Amazon Web Services customers. Returns [`ListPartnerEventSourceAccounts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_partner_event_source_accounts(&self) -> ListPartnerEventSourceAccounts {
-        ListPartnerEventSourceAccounts(
-            rt::Call::new(&self.handle, &op::LIST_PARTNER_EVENT_SOURCE_ACCOUNTS),
-        )
+        rt::builder(&self.handle)
     }
     /// An SaaS partner can use this operation to list all the partner event source names that they have created. This operation is not used by Amazon Web Services customers. Returns [`ListPartnerEventSources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_partner_event_sources(&self) -> ListPartnerEventSources {
-        ListPartnerEventSources(
-            rt::Call::new(&self.handle, &op::LIST_PARTNER_EVENT_SOURCES),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists your replays. You can either list all the replays or you can provide a prefix to match to the replay names. Filter parameters are exclusive. Returns [`ListReplays`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_replays(&self) -> ListReplays {
-        ListReplays(rt::Call::new(&self.handle, &op::LIST_REPLAYS))
+        rt::builder(&self.handle)
     }
     /// Lists the rules for the specified target. You can see which of the rules in Amazon EventBridge can invoke a specific target in your account. Returns [`ListRuleNamesByTarget`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_rule_names_by_target(&self) -> ListRuleNamesByTarget {
-        ListRuleNamesByTarget(
-            rt::Call::new(&self.handle, &op::LIST_RULE_NAMES_BY_TARGET),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists your Amazon EventBridge rules. You can either list all the rules or you can provide a prefix to match to the rule names. Returns [`ListRules`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_rules(&self) -> ListRules {
-        ListRules(rt::Call::new(&self.handle, &op::LIST_RULES))
+        rt::builder(&self.handle)
     }
     /// Displays the tags associated with an EventBridge resource. In EventBridge, rules and event buses can be tagged. Returns [`ListTagsForResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_resource(&self) -> ListTagsForResource {
-        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
+        rt::builder(&self.handle)
     }
     /// Lists the targets assigned to the specified rule. Returns [`ListTargetsByRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_targets_by_rule(&self) -> ListTargetsByRule {
-        ListTargetsByRule(rt::Call::new(&self.handle, &op::LIST_TARGETS_BY_RULE))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListApiDestinations` operation.

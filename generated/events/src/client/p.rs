@@ -10,27 +10,27 @@ impl super::Client {
     /// Sends custom events to Amazon EventBridge so that they can be matched to rules. Returns [`PutEvents`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_events(&self) -> PutEvents {
-        PutEvents(rt::Call::new(&self.handle, &op::PUT_EVENTS))
+        rt::builder(&self.handle)
     }
     /// This is used by SaaS partners to write events to a customer's partner event bus. Amazon Web Services customers do not use this operation. Returns [`PutPartnerEvents`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_partner_events(&self) -> PutPartnerEvents {
-        PutPartnerEvents(rt::Call::new(&self.handle, &op::PUT_PARTNER_EVENTS))
+        rt::builder(&self.handle)
     }
     /// Running `PutPermission` permits the specified Amazon Web Services account or Amazon Web Services organization to put events to the specified *event bus*. Amazon EventBridge rules in your account are triggered by these events arriving to an event bus in your account. Returns [`PutPermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_permission(&self) -> PutPermission {
-        PutPermission(rt::Call::new(&self.handle, &op::PUT_PERMISSION))
+        rt::builder(&self.handle)
     }
     /// Creates or updates the specified rule. Rules are enabled by default, or based on value of the state. You can disable a rule using [DisableRule](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DisableRule.html). Returns [`PutRule`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_rule(&self) -> PutRule {
-        PutRule(rt::Call::new(&self.handle, &op::PUT_RULE))
+        rt::builder(&self.handle)
     }
     /// Adds the specified targets to the specified rule, or updates the targets if they are already associated with the rule. Returns [`PutTargets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_targets(&self) -> PutTargets {
-        PutTargets(rt::Call::new(&self.handle, &op::PUT_TARGETS))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutEvents` operation.

@@ -10,12 +10,12 @@ impl super::Client {
     /// Revokes the permission of another Amazon Web Services account to be able to put events to the specified event bus. Specify the account to revoke by the `StatementId` value that you associated with the account when you granted it permission with `PutPermission`. You can find the `StatementId` by using [DescribeEventBus](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeEventBus.html). Returns [`RemovePermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_permission(&self) -> RemovePermission {
-        RemovePermission(rt::Call::new(&self.handle, &op::REMOVE_PERMISSION))
+        rt::builder(&self.handle)
     }
     /// Removes the specified targets from the specified rule. When the rule is triggered, those targets are no longer be invoked. Returns [`RemoveTargets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_targets(&self) -> RemoveTargets {
-        RemoveTargets(rt::Call::new(&self.handle, &op::REMOVE_TARGETS))
+        rt::builder(&self.handle)
     }
 }
 /// The `RemovePermission` operation.

@@ -10,12 +10,12 @@ impl super::Client {
     /// Assigns one or more tags (key-value pairs) to the specified EventBridge resource. Tags can help you organize and categorize your resources. You can also use them to scope user permissions by granting a user permission to access or change only resources with certain tag values. In EventBridge, rules and event buses can be tagged. Returns [`TagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_resource(&self) -> TagResource {
-        TagResource(rt::Call::new(&self.handle, &op::TAG_RESOURCE))
+        rt::builder(&self.handle)
     }
     /// Tests whether the specified event pattern matches the provided event. Returns [`TestEventPattern`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn test_event_pattern(&self) -> TestEventPattern {
-        TestEventPattern(rt::Call::new(&self.handle, &op::TEST_EVENT_PATTERN))
+        rt::builder(&self.handle)
     }
 }
 /// The `TagResource` operation.

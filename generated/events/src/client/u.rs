@@ -10,32 +10,32 @@ impl super::Client {
     /// Removes one or more tags from the specified EventBridge resource. In Amazon EventBridge, rules and event buses can be tagged. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
-        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
+        rt::builder(&self.handle)
     }
     /// Updates an API destination. Returns [`UpdateApiDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_api_destination(&self) -> UpdateApiDestination {
-        UpdateApiDestination(rt::Call::new(&self.handle, &op::UPDATE_API_DESTINATION))
+        rt::builder(&self.handle)
     }
     /// Updates the specified archive. Returns [`UpdateArchive`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_archive(&self) -> UpdateArchive {
-        UpdateArchive(rt::Call::new(&self.handle, &op::UPDATE_ARCHIVE))
+        rt::builder(&self.handle)
     }
     /// Updates settings for a connection. Returns [`UpdateConnection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_connection(&self) -> UpdateConnection {
-        UpdateConnection(rt::Call::new(&self.handle, &op::UPDATE_CONNECTION))
+        rt::builder(&self.handle)
     }
     /// Update an existing endpoint. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* . Returns [`UpdateEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_endpoint(&self) -> UpdateEndpoint {
-        UpdateEndpoint(rt::Call::new(&self.handle, &op::UPDATE_ENDPOINT))
+        rt::builder(&self.handle)
     }
     /// Updates the specified event bus. Returns [`UpdateEventBus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_event_bus(&self) -> UpdateEventBus {
-        UpdateEventBus(rt::Call::new(&self.handle, &op::UPDATE_EVENT_BUS))
+        rt::builder(&self.handle)
     }
 }
 /// The `UntagResource` operation.

@@ -10,17 +10,17 @@ impl super::Client {
     /// This operation aborts a multipart upload identified by the upload ID. Returns [`AbortMultipartUpload`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn abort_multipart_upload(&self) -> AbortMultipartUpload {
-        AbortMultipartUpload(rt::Call::new(&self.handle, &op::ABORT_MULTIPART_UPLOAD))
+        rt::builder(&self.handle)
     }
     /// This operation aborts the vault locking process if the vault lock is not in the `Locked` state. If the vault lock is in the `Locked` state when this operation is requested, the operation returns an `AccessDeniedException` error. Aborting the vault locking process removes the vault lock policy from the specified vault. Returns [`AbortVaultLock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn abort_vault_lock(&self) -> AbortVaultLock {
-        AbortVaultLock(rt::Call::new(&self.handle, &op::ABORT_VAULT_LOCK))
+        rt::builder(&self.handle)
     }
     /// This operation adds the specified tags to a vault. Each tag is composed of a key and a value. Each vault can have up to 10 tags. If your request would cause the tag limit for the vault to be exceeded, the operation throws the `LimitExceededException` error. If a tag already exists on the vault under a specified key, the existing key value will be overwritten. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html). Returns [`AddTagsToVault`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn add_tags_to_vault(&self) -> AddTagsToVault {
-        AddTagsToVault(rt::Call::new(&self.handle, &op::ADD_TAGS_TO_VAULT))
+        rt::builder(&self.handle)
     }
 }
 /// The `AbortMultipartUpload` operation.

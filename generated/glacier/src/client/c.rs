@@ -10,19 +10,17 @@ impl super::Client {
     /// You call this operation to inform Amazon Glacier (Glacier) that all the archive parts have been uploaded and that Glacier can now assemble the archive from the uploaded parts. After assembling and saving the archive to the vault, Glacier returns the URI path of the newly created archive resource. Using the URI path, you can then access the archive. After you upload an archive, you should save the archive ID returned to retrieve the archive at a later point. You can also get the vault inventory to obtain a list of archive IDs in a vault. For more information, see InitiateJob. Returns [`CompleteMultipartUpload`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn complete_multipart_upload(&self) -> CompleteMultipartUpload {
-        CompleteMultipartUpload(
-            rt::Call::new(&self.handle, &op::COMPLETE_MULTIPART_UPLOAD),
-        )
+        rt::builder(&self.handle)
     }
     /// This operation completes the vault locking process by transitioning the vault lock from the `InProgress` state to the `Locked` state, which causes the vault lock policy to become unchangeable. A vault lock is put into the `InProgress` state by calling InitiateVaultLock. You can obtain the state of the vault lock by calling GetVaultLock. For more information about the vault locking process, [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html). Returns [`CompleteVaultLock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn complete_vault_lock(&self) -> CompleteVaultLock {
-        CompleteVaultLock(rt::Call::new(&self.handle, &op::COMPLETE_VAULT_LOCK))
+        rt::builder(&self.handle)
     }
     /// This operation creates a new vault with the specified name. The name of the vault must be unique within a region for an AWS account. You can create up to 1,000 vaults per account. If you need to create more vaults, contact Amazon Glacier. Returns [`CreateVault`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_vault(&self) -> CreateVault {
-        CreateVault(rt::Call::new(&self.handle, &op::CREATE_VAULT))
+        rt::builder(&self.handle)
     }
 }
 /// The `CompleteMultipartUpload` operation.

@@ -10,36 +10,32 @@ impl super::Client {
     /// This operation deletes an archive from a vault. Subsequent requests to initiate a retrieval of this archive will fail. Archive retrievals that are in progress for this archive ID may or may not succeed according to the following scenarios: Returns [`DeleteArchive`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_archive(&self) -> DeleteArchive {
-        DeleteArchive(rt::Call::new(&self.handle, &op::DELETE_ARCHIVE))
+        rt::builder(&self.handle)
     }
     /// This operation deletes a vault. Amazon Glacier will delete a vault only if there are no archives in the vault as of the last inventory and there have been no writes to the vault since the last inventory. If either of these conditions is not satisfied, the vault deletion fails (that is, the vault is not removed) and Amazon Glacier returns an error. You can use DescribeVault to return the number of archives in a vault, and you can use [Initiate a Job (POST jobs)](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-initiate-job-post.html) to initiate a new inventory retrieval for a vault. The inventory contains the archive IDs you use to delete archives using [Delete Archive (DELETE archive)](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-archive-delete.html). Returns [`DeleteVault`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_vault(&self) -> DeleteVault {
-        DeleteVault(rt::Call::new(&self.handle, &op::DELETE_VAULT))
+        rt::builder(&self.handle)
     }
     /// This operation deletes the access policy associated with the specified vault. The operation is eventually consistent; that is, it might take some time for Amazon Glacier to completely remove the access policy, and you might still see the effect of the policy for a short time after you send the delete request. Returns [`DeleteVaultAccessPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_vault_access_policy(&self) -> DeleteVaultAccessPolicy {
-        DeleteVaultAccessPolicy(
-            rt::Call::new(&self.handle, &op::DELETE_VAULT_ACCESS_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// This operation deletes the notification configuration set for a vault. The operation is eventually consistent; that is, it might take some time for Amazon Glacier to completely disable the notifications and you might still receive some notifications for a short time after you send the delete request. Returns [`DeleteVaultNotifications`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_vault_notifications(&self) -> DeleteVaultNotifications {
-        DeleteVaultNotifications(
-            rt::Call::new(&self.handle, &op::DELETE_VAULT_NOTIFICATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// This operation returns information about a job you previously initiated, including the job initiation date, the user who initiated the job, the job status code/message and the Amazon SNS topic to notify after Amazon Glacier (Glacier) completes the job. For more information about initiating a job, see InitiateJob. Returns [`DescribeJob`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_job(&self) -> DescribeJob {
-        DescribeJob(rt::Call::new(&self.handle, &op::DESCRIBE_JOB))
+        rt::builder(&self.handle)
     }
     /// This operation returns information about a vault, including the vault's Amazon Resource Name (ARN), the date the vault was created, the number of archives it contains, and the total size of all the archives in the vault. The number of archives and their total size are as of the last inventory generation. This means that if you add or remove an archive from a vault, and then immediately use Describe Vault, the change in contents will not be immediately reflected. If you want to retrieve the latest inventory of the vault, use InitiateJob. Amazon Glacier generates vault inventories approximately daily. For more information, see [Downloading a Vault Inventory in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-inventory.html). Returns [`DescribeVault`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_vault(&self) -> DescribeVault {
-        DescribeVault(rt::Call::new(&self.handle, &op::DESCRIBE_VAULT))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteArchive` operation.

@@ -10,29 +10,27 @@ impl super::Client {
     /// This operation returns the current data retrieval policy for the account and region specified in the GET request. For more information about data retrieval policies, see [Amazon Glacier Data Retrieval Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/data-retrieval-policy.html). Returns [`GetDataRetrievalPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_data_retrieval_policy(&self) -> GetDataRetrievalPolicy {
-        GetDataRetrievalPolicy(
-            rt::Call::new(&self.handle, &op::GET_DATA_RETRIEVAL_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// This operation downloads the output of the job you initiated using InitiateJob. Depending on the job type you specified when you initiated the job, the output will be either the content of an archive or a vault inventory. Returns [`GetJobOutput`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_job_output(&self) -> GetJobOutput {
-        GetJobOutput(rt::Call::new(&self.handle, &op::GET_JOB_OUTPUT))
+        rt::builder(&self.handle)
     }
     /// This operation retrieves the `access-policy` subresource set on the vault; for more information on setting this subresource, see [Set Vault Access Policy (PUT access-policy)](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-SetVaultAccessPolicy.html). If there is no access policy set on the vault, the operation returns a `404 Not found` error. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html). Returns [`GetVaultAccessPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_vault_access_policy(&self) -> GetVaultAccessPolicy {
-        GetVaultAccessPolicy(rt::Call::new(&self.handle, &op::GET_VAULT_ACCESS_POLICY))
+        rt::builder(&self.handle)
     }
     /// This operation retrieves the following attributes from the `lock-policy` subresource set on the specified vault: Returns [`GetVaultLock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_vault_lock(&self) -> GetVaultLock {
-        GetVaultLock(rt::Call::new(&self.handle, &op::GET_VAULT_LOCK))
+        rt::builder(&self.handle)
     }
     /// This operation retrieves the `notification-configuration` subresource of the specified vault. Returns [`GetVaultNotifications`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_vault_notifications(&self) -> GetVaultNotifications {
-        GetVaultNotifications(rt::Call::new(&self.handle, &op::GET_VAULT_NOTIFICATIONS))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetDataRetrievalPolicy` operation.

@@ -10,19 +10,17 @@ impl super::Client {
     /// This operation initiates a job of the specified type, which can be a select, an archival retrieval, or a vault retrieval. For more information about using this operation, see the documentation for the underlying REST API [Initiate a Job](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-initiate-job-post.html). Returns [`InitiateJob`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn initiate_job(&self) -> InitiateJob {
-        InitiateJob(rt::Call::new(&self.handle, &op::INITIATE_JOB))
+        rt::builder(&self.handle)
     }
     /// This operation initiates a multipart upload. Amazon Glacier creates a multipart upload resource and returns its ID in the response. The multipart upload ID is used in subsequent requests to upload parts of an archive (see UploadMultipartPart). Returns [`InitiateMultipartUpload`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn initiate_multipart_upload(&self) -> InitiateMultipartUpload {
-        InitiateMultipartUpload(
-            rt::Call::new(&self.handle, &op::INITIATE_MULTIPART_UPLOAD),
-        )
+        rt::builder(&self.handle)
     }
     /// This operation initiates the vault locking process by doing the following: Returns [`InitiateVaultLock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn initiate_vault_lock(&self) -> InitiateVaultLock {
-        InitiateVaultLock(rt::Call::new(&self.handle, &op::INITIATE_VAULT_LOCK))
+        rt::builder(&self.handle)
     }
 }
 /// The `InitiateJob` operation.

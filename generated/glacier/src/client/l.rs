@@ -10,34 +10,32 @@ impl super::Client {
     /// This operation lists jobs for a vault, including jobs that are in-progress and jobs that have recently finished. The List Job operation returns a list of these jobs sorted by job initiation time. Returns [`ListJobs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_jobs(&self) -> ListJobs {
-        ListJobs(rt::Call::new(&self.handle, &op::LIST_JOBS))
+        rt::builder(&self.handle)
     }
     /// This operation lists in-progress multipart uploads for the specified vault. An in-progress multipart upload is a multipart upload that has been initiated by an InitiateMultipartUpload request, but has not yet been completed or aborted. The list returned in the List Multipart Upload response has no guaranteed order. Returns [`ListMultipartUploads`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_multipart_uploads(&self) -> ListMultipartUploads {
-        ListMultipartUploads(rt::Call::new(&self.handle, &op::LIST_MULTIPART_UPLOADS))
+        rt::builder(&self.handle)
     }
     /// This operation lists the parts of an archive that have been uploaded in a specific multipart upload. You can make this request at any time during an in-progress multipart upload before you complete the upload (see CompleteMultipartUpload. List Parts returns an error for completed uploads. The list returned in the List Parts response is sorted by part range. Returns [`ListParts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_parts(&self) -> ListParts {
-        ListParts(rt::Call::new(&self.handle, &op::LIST_PARTS))
+        rt::builder(&self.handle)
     }
     /// This operation lists the provisioned capacity units for the specified AWS account. Returns [`ListProvisionedCapacity`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_provisioned_capacity(&self) -> ListProvisionedCapacity {
-        ListProvisionedCapacity(
-            rt::Call::new(&self.handle, &op::LIST_PROVISIONED_CAPACITY),
-        )
+        rt::builder(&self.handle)
     }
     /// This operation lists all the tags attached to a vault. The operation returns an empty map if there are no tags. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html). Returns [`ListTagsForVault`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_vault(&self) -> ListTagsForVault {
-        ListTagsForVault(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_VAULT))
+        rt::builder(&self.handle)
     }
     /// This operation lists all vaults owned by the calling user's account. The list returned in the response is ASCII-sorted by vault name. Returns [`ListVaults`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_vaults(&self) -> ListVaults {
-        ListVaults(rt::Call::new(&self.handle, &op::LIST_VAULTS))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListJobs` operation.

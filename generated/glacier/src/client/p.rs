@@ -10,9 +10,7 @@ impl super::Client {
     /// This operation purchases a provisioned capacity unit for an AWS account. Returns [`PurchaseProvisionedCapacity`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn purchase_provisioned_capacity(&self) -> PurchaseProvisionedCapacity {
-        PurchaseProvisionedCapacity(
-            rt::Call::new(&self.handle, &op::PURCHASE_PROVISIONED_CAPACITY),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `PurchaseProvisionedCapacity` operation.

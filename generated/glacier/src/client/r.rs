@@ -10,7 +10,7 @@ impl super::Client {
     /// This operation removes one or more tags from the set of tags attached to a vault. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html). This operation is idempotent. The operation will be successful, even if there are no tags attached to the vault. Returns [`RemoveTagsFromVault`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_tags_from_vault(&self) -> RemoveTagsFromVault {
-        RemoveTagsFromVault(rt::Call::new(&self.handle, &op::REMOVE_TAGS_FROM_VAULT))
+        rt::builder(&self.handle)
     }
 }
 /// The `RemoveTagsFromVault` operation.

@@ -10,19 +10,17 @@ impl super::Client {
     /// This operation sets and then enacts a data retrieval policy in the region specified in the PUT request. You can set one policy per region for an AWS account. The policy is enacted within a few minutes of a successful PUT operation. Returns [`SetDataRetrievalPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_data_retrieval_policy(&self) -> SetDataRetrievalPolicy {
-        SetDataRetrievalPolicy(
-            rt::Call::new(&self.handle, &op::SET_DATA_RETRIEVAL_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// This operation configures an access policy for a vault and will overwrite an existing policy. To configure a vault access policy, send a PUT request to the `access-policy` subresource of the vault. An access policy is specific to a vault and is also called a vault subresource. You can set one access policy per vault and the policy can be up to 20 KB in size. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html). Returns [`SetVaultAccessPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_vault_access_policy(&self) -> SetVaultAccessPolicy {
-        SetVaultAccessPolicy(rt::Call::new(&self.handle, &op::SET_VAULT_ACCESS_POLICY))
+        rt::builder(&self.handle)
     }
     /// This operation configures notifications that will be sent when specific events happen to a vault. By default, you don't get any notifications. Returns [`SetVaultNotifications`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_vault_notifications(&self) -> SetVaultNotifications {
-        SetVaultNotifications(rt::Call::new(&self.handle, &op::SET_VAULT_NOTIFICATIONS))
+        rt::builder(&self.handle)
     }
 }
 /// The `SetDataRetrievalPolicy` operation.

@@ -10,12 +10,12 @@ impl super::Client {
     /// This operation adds an archive to a vault. This is a synchronous operation, and for a successful upload, your data is durably persisted. Amazon Glacier returns the archive ID in the `x-amz-archive-id` header of the response. Returns [`UploadArchive`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn upload_archive(&self) -> UploadArchive {
-        UploadArchive(rt::Call::new(&self.handle, &op::UPLOAD_ARCHIVE))
+        rt::builder(&self.handle)
     }
     /// This operation uploads a part of an archive. You can upload archive parts in any order. You can also upload them in parallel. You can upload up to 10,000 parts for a multipart upload. Returns [`UploadMultipartPart`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn upload_multipart_part(&self) -> UploadMultipartPart {
-        UploadMultipartPart(rt::Call::new(&self.handle, &op::UPLOAD_MULTIPART_PART))
+        rt::builder(&self.handle)
     }
 }
 /// The `UploadArchive` operation.

@@ -10,57 +10,49 @@ impl super::Client {
     /// Accepts a delegation request, granting the requested temporary access. Returns [`AcceptDelegationRequest`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn accept_delegation_request(&self) -> AcceptDelegationRequest {
-        AcceptDelegationRequest(
-            rt::Call::new(&self.handle, &op::ACCEPT_DELEGATION_REQUEST),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates an IAM role from the specified role template. The new role takes its configuration—including its name, path, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—from the role template version that you specify. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. Returns [`AcquireRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn acquire_role(&self) -> AcquireRole {
-        AcquireRole(rt::Call::new(&self.handle, &op::ACQUIRE_ROLE))
+        rt::builder(&self.handle)
     }
     /// Adds a new client ID (also known as audience) to the list of client IDs already registered for the specified IAM OpenID Connect (OIDC) provider resource. Returns [`AddClientIdToOpenIdConnectProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn add_client_id_to_open_id_connect_provider(
         &self,
     ) -> AddClientIdToOpenIdConnectProvider {
-        AddClientIdToOpenIdConnectProvider(
-            rt::Call::new(&self.handle, &op::ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
     /// Adds the specified IAM role to the specified instance profile. An instance profile can contain only one role, and this quota cannot be increased. You can remove the existing role and then add a different role to an instance profile. You must then wait for the change to appear across all of Amazon Web Services because of [eventual consistency](https://en.wikipedia.org/wiki/Eventual_consistency). To force the change, you must [disassociate the instance profile](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIamInstanceProfile.html) and then [associate the instance profile](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateIamInstanceProfile.html), or you can stop your instance and then restart it. Returns [`AddRoleToInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn add_role_to_instance_profile(&self) -> AddRoleToInstanceProfile {
-        AddRoleToInstanceProfile(
-            rt::Call::new(&self.handle, &op::ADD_ROLE_TO_INSTANCE_PROFILE),
-        )
+        rt::builder(&self.handle)
     }
     /// Adds the specified user to the specified group. Returns [`AddUserToGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn add_user_to_group(&self) -> AddUserToGroup {
-        AddUserToGroup(rt::Call::new(&self.handle, &op::ADD_USER_TO_GROUP))
+        rt::builder(&self.handle)
     }
     /// Associates a delegation request with the current identity. Returns [`AssociateDelegationRequest`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_delegation_request(&self) -> AssociateDelegationRequest {
-        AssociateDelegationRequest(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_DELEGATION_REQUEST),
-        )
+        rt::builder(&self.handle)
     }
     /// Attaches the specified managed policy to the specified IAM group. Returns [`AttachGroupPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn attach_group_policy(&self) -> AttachGroupPolicy {
-        AttachGroupPolicy(rt::Call::new(&self.handle, &op::ATTACH_GROUP_POLICY))
+        rt::builder(&self.handle)
     }
     /// Attaches the specified managed policy to the specified IAM role. When you attach a managed policy to a role, the managed policy becomes part of the role's permission (access) policy. Returns [`AttachRolePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn attach_role_policy(&self) -> AttachRolePolicy {
-        AttachRolePolicy(rt::Call::new(&self.handle, &op::ATTACH_ROLE_POLICY))
+        rt::builder(&self.handle)
     }
     /// Attaches the specified managed policy to the specified user. Returns [`AttachUserPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn attach_user_policy(&self) -> AttachUserPolicy {
-        AttachUserPolicy(rt::Call::new(&self.handle, &op::ATTACH_USER_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `AcceptDelegationRequest` operation.

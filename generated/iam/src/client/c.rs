@@ -10,92 +10,82 @@ impl super::Client {
     /// Changes the password of the IAM user who is calling this operation. This operation can be performed using the CLI, the Amazon Web Services API, or the **My Security Credentials** page in the Amazon Web Services Management Console. The Amazon Web Services account root user password is not affected by this operation. Returns [`ChangePassword`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn change_password(&self) -> ChangePassword {
-        ChangePassword(rt::Call::new(&self.handle, &op::CHANGE_PASSWORD))
+        rt::builder(&self.handle)
     }
     /// Creates a new Amazon Web Services secret access key and corresponding Amazon Web Services access key ID for the specified user. The default status for new keys is `Active`. Returns [`CreateAccessKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_access_key(&self) -> CreateAccessKey {
-        CreateAccessKey(rt::Call::new(&self.handle, &op::CREATE_ACCESS_KEY))
+        rt::builder(&self.handle)
     }
     /// Creates an alias for your Amazon Web Services account. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*. Returns [`CreateAccountAlias`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_account_alias(&self) -> CreateAccountAlias {
-        CreateAccountAlias(rt::Call::new(&self.handle, &op::CREATE_ACCOUNT_ALIAS))
+        rt::builder(&self.handle)
     }
     /// Creates an IAM delegation request for temporary access delegation. Returns [`CreateDelegationRequest`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_delegation_request(&self) -> CreateDelegationRequest {
-        CreateDelegationRequest(
-            rt::Call::new(&self.handle, &op::CREATE_DELEGATION_REQUEST),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a new group. Returns [`CreateGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_group(&self) -> CreateGroup {
-        CreateGroup(rt::Call::new(&self.handle, &op::CREATE_GROUP))
+        rt::builder(&self.handle)
     }
     /// Creates a new instance profile. For information about instance profiles, see [Using roles for applications on Amazon EC2](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html) in the *IAM User Guide*, and [Instance profiles](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html#ec2-instance-profile) in the *Amazon EC2 User Guide*. Returns [`CreateInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_instance_profile(&self) -> CreateInstanceProfile {
-        CreateInstanceProfile(rt::Call::new(&self.handle, &op::CREATE_INSTANCE_PROFILE))
+        rt::builder(&self.handle)
     }
     /// Creates a password for the specified IAM user. A password allows an IAM user to access Amazon Web Services services through the Amazon Web Services Management Console. Returns [`CreateLoginProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_login_profile(&self) -> CreateLoginProfile {
-        CreateLoginProfile(rt::Call::new(&self.handle, &op::CREATE_LOGIN_PROFILE))
+        rt::builder(&self.handle)
     }
     /// Creates an IAM entity to describe an identity provider (IdP) that supports [OpenID Connect (OIDC)](http://openid.net/connect/). Returns [`CreateOpenIdConnectProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_open_id_connect_provider(&self) -> CreateOpenIdConnectProvider {
-        CreateOpenIdConnectProvider(
-            rt::Call::new(&self.handle, &op::CREATE_OPEN_ID_CONNECT_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a new managed policy for your Amazon Web Services account. Returns [`CreatePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_policy(&self) -> CreatePolicy {
-        CreatePolicy(rt::Call::new(&self.handle, &op::CREATE_POLICY))
+        rt::builder(&self.handle)
     }
     /// Creates a new version of the specified managed policy. To update a managed policy, you create a new policy version. A managed policy can have up to five versions. If the policy has five versions, you must delete an existing version using [DeletePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicyVersion.html) before you create a new version. Returns [`CreatePolicyVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_policy_version(&self) -> CreatePolicyVersion {
-        CreatePolicyVersion(rt::Call::new(&self.handle, &op::CREATE_POLICY_VERSION))
+        rt::builder(&self.handle)
     }
     /// Creates a new role for your Amazon Web Services account. Returns [`CreateRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_role(&self) -> CreateRole {
-        CreateRole(rt::Call::new(&self.handle, &op::CREATE_ROLE))
+        rt::builder(&self.handle)
     }
     /// Creates an IAM resource that describes an identity provider (IdP) that supports SAML 2.0. Returns [`CreateSamlProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_saml_provider(&self) -> CreateSamlProvider {
-        CreateSamlProvider(rt::Call::new(&self.handle, &op::CREATE_SAML_PROVIDER))
+        rt::builder(&self.handle)
     }
     /// Creates an IAM role that is linked to a specific Amazon Web Services service. The service controls the attached policies and when the role can be deleted. This helps ensure that the service is not broken by an unexpectedly changed or deleted role, which could put your Amazon Web Services resources into an unknown state. Allowing the service to control the role helps improve service stability and proper cleanup when a service and its role are no longer needed. For more information, see [Using service-linked roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html) in the *IAM User Guide*. Returns [`CreateServiceLinkedRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_service_linked_role(&self) -> CreateServiceLinkedRole {
-        CreateServiceLinkedRole(
-            rt::Call::new(&self.handle, &op::CREATE_SERVICE_LINKED_ROLE),
-        )
+        rt::builder(&self.handle)
     }
     /// Generates a set of credentials consisting of a user name and password that can be used to access the service specified in the request. These credentials are generated by IAM, and can be used only for the specified service. Returns [`CreateServiceSpecificCredential`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_service_specific_credential(&self) -> CreateServiceSpecificCredential {
-        CreateServiceSpecificCredential(
-            rt::Call::new(&self.handle, &op::CREATE_SERVICE_SPECIFIC_CREDENTIAL),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a new IAM user for your Amazon Web Services account. Returns [`CreateUser`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_user(&self) -> CreateUser {
-        CreateUser(rt::Call::new(&self.handle, &op::CREATE_USER))
+        rt::builder(&self.handle)
     }
     /// Creates a new virtual MFA device for the Amazon Web Services account. After creating the virtual MFA, use [EnableMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_EnableMFADevice.html) to attach the MFA device to an IAM user. For more information about creating and working with virtual MFA devices, see [Using a virtual MFA device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*. Returns [`CreateVirtualMfaDevice`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_virtual_mfa_device(&self) -> CreateVirtualMfaDevice {
-        CreateVirtualMfaDevice(
-            rt::Call::new(&self.handle, &op::CREATE_VIRTUAL_MFA_DEVICE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ChangePassword` operation.

@@ -10,88 +10,82 @@ impl super::Client {
     /// Deactivates the specified MFA device and removes it from association with the user name for which it was originally enabled. Returns [`DeactivateMfaDevice`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deactivate_mfa_device(&self) -> DeactivateMfaDevice {
-        DeactivateMfaDevice(rt::Call::new(&self.handle, &op::DEACTIVATE_MFA_DEVICE))
+        rt::builder(&self.handle)
     }
     /// Deletes the access key pair associated with the specified IAM user. Returns [`DeleteAccessKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_key(&self) -> DeleteAccessKey {
-        DeleteAccessKey(rt::Call::new(&self.handle, &op::DELETE_ACCESS_KEY))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified Amazon Web Services account alias. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*. Returns [`DeleteAccountAlias`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_account_alias(&self) -> DeleteAccountAlias {
-        DeleteAccountAlias(rt::Call::new(&self.handle, &op::DELETE_ACCOUNT_ALIAS))
+        rt::builder(&self.handle)
     }
     /// Deletes the password policy for the Amazon Web Services account. There are no parameters. Returns [`DeleteAccountPasswordPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_account_password_policy(&self) -> DeleteAccountPasswordPolicy {
-        DeleteAccountPasswordPolicy(
-            rt::Call::new(&self.handle, &op::DELETE_ACCOUNT_PASSWORD_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified IAM group. The group must not contain any users or have any attached policies. Returns [`DeleteGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_group(&self) -> DeleteGroup {
-        DeleteGroup(rt::Call::new(&self.handle, &op::DELETE_GROUP))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified inline policy that is embedded in the specified IAM group. Returns [`DeleteGroupPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_group_policy(&self) -> DeleteGroupPolicy {
-        DeleteGroupPolicy(rt::Call::new(&self.handle, &op::DELETE_GROUP_POLICY))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified instance profile. The instance profile must not have an associated role. Returns [`DeleteInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_instance_profile(&self) -> DeleteInstanceProfile {
-        DeleteInstanceProfile(rt::Call::new(&self.handle, &op::DELETE_INSTANCE_PROFILE))
+        rt::builder(&self.handle)
     }
     /// Deletes the password for the specified IAM user or root user, For more information, see [Managing passwords for IAM users](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_admin-change-user.html). Returns [`DeleteLoginProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_login_profile(&self) -> DeleteLoginProfile {
-        DeleteLoginProfile(rt::Call::new(&self.handle, &op::DELETE_LOGIN_PROFILE))
+        rt::builder(&self.handle)
     }
     /// Deletes an OpenID Connect identity provider (IdP) resource object in IAM. Returns [`DeleteOpenIdConnectProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_open_id_connect_provider(&self) -> DeleteOpenIdConnectProvider {
-        DeleteOpenIdConnectProvider(
-            rt::Call::new(&self.handle, &op::DELETE_OPEN_ID_CONNECT_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified managed policy. Returns [`DeletePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_policy(&self) -> DeletePolicy {
-        DeletePolicy(rt::Call::new(&self.handle, &op::DELETE_POLICY))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified version from the specified managed policy. Returns [`DeletePolicyVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_policy_version(&self) -> DeletePolicyVersion {
-        DeletePolicyVersion(rt::Call::new(&self.handle, &op::DELETE_POLICY_VERSION))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified role. Unlike the Amazon Web Services Management Console, when you delete a role programmatically, you must delete the items attached to the role manually, or the deletion fails. For more information, see [Deleting an IAM role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html#roles-managingrole-deleting-cli). Before attempting to delete a role, remove the following attached items: Returns [`DeleteRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_role(&self) -> DeleteRole {
-        DeleteRole(rt::Call::new(&self.handle, &op::DELETE_ROLE))
+        rt::builder(&self.handle)
     }
     /// Deletes the permissions boundary for the specified IAM role. Returns [`DeleteRolePermissionsBoundary`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_role_permissions_boundary(&self) -> DeleteRolePermissionsBoundary {
-        DeleteRolePermissionsBoundary(
-            rt::Call::new(&self.handle, &op::DELETE_ROLE_PERMISSIONS_BOUNDARY),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified inline policy that is embedded in the specified IAM role. Returns [`DeleteRolePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_role_policy(&self) -> DeleteRolePolicy {
-        DeleteRolePolicy(rt::Call::new(&self.handle, &op::DELETE_ROLE_POLICY))
+        rt::builder(&self.handle)
     }
     /// Deletes a SAML provider resource in IAM. Returns [`DeleteSamlProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_saml_provider(&self) -> DeleteSamlProvider {
-        DeleteSamlProvider(rt::Call::new(&self.handle, &op::DELETE_SAML_PROVIDER))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified SSH public key. Returns [`DeleteSshPublicKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_ssh_public_key(&self) -> DeleteSshPublicKey {
-        DeleteSshPublicKey(rt::Call::new(&self.handle, &op::DELETE_SSH_PUBLIC_KEY))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeactivateMFADevice` operation.
@@ -394,99 +388,78 @@ impl super::Client {
     /// Deletes the specified server certificate. Returns [`DeleteServerCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_server_certificate(&self) -> DeleteServerCertificate {
-        DeleteServerCertificate(
-            rt::Call::new(&self.handle, &op::DELETE_SERVER_CERTIFICATE),
-        )
+        rt::builder(&self.handle)
     }
     /// Submits a service-linked role deletion request and returns a `DeletionTaskId`, which you can use to check the status of the deletion. Before you call this operation, confirm that the role has no active sessions and that any resources used by the role in the linked service are deleted. If you call this operation more than once for the same service-linked role and an earlier deletion task is not complete, then the `DeletionTaskId` of the earlier request is returned. Returns [`DeleteServiceLinkedRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_service_linked_role(&self) -> DeleteServiceLinkedRole {
-        DeleteServiceLinkedRole(
-            rt::Call::new(&self.handle, &op::DELETE_SERVICE_LINKED_ROLE),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified service-specific credential. Returns [`DeleteServiceSpecificCredential`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_service_specific_credential(&self) -> DeleteServiceSpecificCredential {
-        DeleteServiceSpecificCredential(
-            rt::Call::new(&self.handle, &op::DELETE_SERVICE_SPECIFIC_CREDENTIAL),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a signing certificate associated with the specified IAM user. Returns [`DeleteSigningCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_signing_certificate(&self) -> DeleteSigningCertificate {
-        DeleteSigningCertificate(
-            rt::Call::new(&self.handle, &op::DELETE_SIGNING_CERTIFICATE),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified IAM user. Unlike the Amazon Web Services Management Console, when you delete a user programmatically, you must delete the items attached to the user manually, or the deletion fails. For more information, see [Deleting an IAM user](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_manage.html#id_users_deleting_cli). Before attempting to delete a user, remove the following items: Returns [`DeleteUser`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_user(&self) -> DeleteUser {
-        DeleteUser(rt::Call::new(&self.handle, &op::DELETE_USER))
+        rt::builder(&self.handle)
     }
     /// Deletes the permissions boundary for the specified IAM user. Returns [`DeleteUserPermissionsBoundary`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_user_permissions_boundary(&self) -> DeleteUserPermissionsBoundary {
-        DeleteUserPermissionsBoundary(
-            rt::Call::new(&self.handle, &op::DELETE_USER_PERMISSIONS_BOUNDARY),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified inline policy that is embedded in the specified IAM user. Returns [`DeleteUserPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_user_policy(&self) -> DeleteUserPolicy {
-        DeleteUserPolicy(rt::Call::new(&self.handle, &op::DELETE_USER_POLICY))
+        rt::builder(&self.handle)
     }
     /// Deletes a virtual MFA device. Returns [`DeleteVirtualMfaDevice`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_virtual_mfa_device(&self) -> DeleteVirtualMfaDevice {
-        DeleteVirtualMfaDevice(
-            rt::Call::new(&self.handle, &op::DELETE_VIRTUAL_MFA_DEVICE),
-        )
+        rt::builder(&self.handle)
     }
     /// Removes the specified managed policy from the specified IAM group. Returns [`DetachGroupPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn detach_group_policy(&self) -> DetachGroupPolicy {
-        DetachGroupPolicy(rt::Call::new(&self.handle, &op::DETACH_GROUP_POLICY))
+        rt::builder(&self.handle)
     }
     /// Removes the specified managed policy from the specified role. Returns [`DetachRolePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn detach_role_policy(&self) -> DetachRolePolicy {
-        DetachRolePolicy(rt::Call::new(&self.handle, &op::DETACH_ROLE_POLICY))
+        rt::builder(&self.handle)
     }
     /// Removes the specified managed policy from the specified user. Returns [`DetachUserPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn detach_user_policy(&self) -> DetachUserPolicy {
-        DetachUserPolicy(rt::Call::new(&self.handle, &op::DETACH_USER_POLICY))
+        rt::builder(&self.handle)
     }
     /// Disables the management of privileged root user credentials across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer manage root user credentials for member accounts in your organization. Returns [`DisableOrganizationsRootCredentialsManagement`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_organizations_root_credentials_management(
         &self,
     ) -> DisableOrganizationsRootCredentialsManagement {
-        DisableOrganizationsRootCredentialsManagement(
-            rt::Call::new(
-                &self.handle,
-                &op::DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Disables root user sessions for privileged tasks across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer perform privileged tasks on member accounts in your organization. Returns [`DisableOrganizationsRootSessions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_organizations_root_sessions(
         &self,
     ) -> DisableOrganizationsRootSessions {
-        DisableOrganizationsRootSessions(
-            rt::Call::new(&self.handle, &op::DISABLE_ORGANIZATIONS_ROOT_SESSIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Disables the outbound identity federation feature for your Amazon Web Services account. When disabled, IAM principals in the account cannot use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for authentication with external services. This operation does not affect tokens that were issued before the feature was disabled. Returns [`DisableOutboundWebIdentityFederation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_outbound_web_identity_federation(
         &self,
     ) -> DisableOutboundWebIdentityFederation {
-        DisableOutboundWebIdentityFederation(
-            rt::Call::new(&self.handle, &op::DISABLE_OUTBOUND_WEB_IDENTITY_FEDERATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteServerCertificate` operation.

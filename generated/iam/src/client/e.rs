@@ -10,35 +10,26 @@ impl super::Client {
     /// Enables the specified MFA device and associates it with the specified IAM user. When enabled, the MFA device is required for every subsequent login by the IAM user associated with the device. Returns [`EnableMfaDevice`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_mfa_device(&self) -> EnableMfaDevice {
-        EnableMfaDevice(rt::Call::new(&self.handle, &op::ENABLE_MFA_DEVICE))
+        rt::builder(&self.handle)
     }
     /// Enables the management of privileged root user credentials across member accounts in your organization. When you enable root credentials management for [centralized root access](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management), the management account and the delegated administrator for IAM can manage root user credentials for member accounts in your organization. Returns [`EnableOrganizationsRootCredentialsManagement`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_organizations_root_credentials_management(
         &self,
     ) -> EnableOrganizationsRootCredentialsManagement {
-        EnableOrganizationsRootCredentialsManagement(
-            rt::Call::new(
-                &self.handle,
-                &op::ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Allows the management account or delegated administrator to perform privileged tasks on member accounts in your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management) in the *Identity and Access Management User Guide*. Returns [`EnableOrganizationsRootSessions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_organizations_root_sessions(&self) -> EnableOrganizationsRootSessions {
-        EnableOrganizationsRootSessions(
-            rt::Call::new(&self.handle, &op::ENABLE_ORGANIZATIONS_ROOT_SESSIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Enables the outbound identity federation feature for your Amazon Web Services account. When enabled, IAM principals in your account can use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for secure authentication with external services. This operation also generates a unique issuer URL for your Amazon Web Services account. Returns [`EnableOutboundWebIdentityFederation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_outbound_web_identity_federation(
         &self,
     ) -> EnableOutboundWebIdentityFederation {
-        EnableOutboundWebIdentityFederation(
-            rt::Call::new(&self.handle, &op::ENABLE_OUTBOUND_WEB_IDENTITY_FEDERATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `EnableMFADevice` operation.

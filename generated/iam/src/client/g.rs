@@ -10,104 +10,88 @@ impl super::Client {
     /// Generates a credential report for the Amazon Web Services account. For more information about the credential report, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*. Returns [`GenerateCredentialReport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn generate_credential_report(&self) -> GenerateCredentialReport {
-        GenerateCredentialReport(
-            rt::Call::new(&self.handle, &op::GENERATE_CREDENTIAL_REPORT),
-        )
+        rt::builder(&self.handle)
     }
     /// Generates a report for service last accessed data for Organizations. You can generate a report for any entities (organization root, organizational unit, or account) or policies in your organization. Returns [`GenerateOrganizationsAccessReport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn generate_organizations_access_report(
         &self,
     ) -> GenerateOrganizationsAccessReport {
-        GenerateOrganizationsAccessReport(
-            rt::Call::new(&self.handle, &op::GENERATE_ORGANIZATIONS_ACCESS_REPORT),
-        )
+        rt::builder(&self.handle)
     }
     /// Generates a report that includes details about when an IAM resource (user, group, role, or policy) was last used in an attempt to access Amazon Web Services services. Recent activity usually appears within four hours. IAM reports activity for at least the last 400 days, or less if your Region began supporting this feature within the last year. For more information, see [Regions where data is tracked](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#access-advisor_tracking-period). For more information about services and actions for which action last accessed information is displayed, see [IAM action last accessed information services and actions](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor-action-last-accessed.html). Returns [`GenerateServiceLastAccessedDetails`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn generate_service_last_accessed_details(
         &self,
     ) -> GenerateServiceLastAccessedDetails {
-        GenerateServiceLastAccessedDetails(
-            rt::Call::new(&self.handle, &op::GENERATE_SERVICE_LAST_ACCESSED_DETAILS),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves information about when the specified access key was last used. The information includes the date and time of last use, along with the Amazon Web Services service and Region that were specified in the last request made with that key. Returns [`GetAccessKeyLastUsed`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_key_last_used(&self) -> GetAccessKeyLastUsed {
-        GetAccessKeyLastUsed(rt::Call::new(&self.handle, &op::GET_ACCESS_KEY_LAST_USED))
+        rt::builder(&self.handle)
     }
     /// Retrieves information about all IAM users, groups, roles, and policies in your Amazon Web Services account, including their relationships to one another. Use this operation to obtain a snapshot of the configuration of IAM permissions (users, groups, roles, and policies) in your account. Returns [`GetAccountAuthorizationDetails`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_account_authorization_details(&self) -> GetAccountAuthorizationDetails {
-        GetAccountAuthorizationDetails(
-            rt::Call::new(&self.handle, &op::GET_ACCOUNT_AUTHORIZATION_DETAILS),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the password policy for the Amazon Web Services account. This tells you the complexity requirements and mandatory rotation periods for the IAM user passwords in your account. For more information about using a password policy, see [Managing an IAM password policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingPasswordPolicies.html). Returns [`GetAccountPasswordPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_account_password_policy(&self) -> GetAccountPasswordPolicy {
-        GetAccountPasswordPolicy(
-            rt::Call::new(&self.handle, &op::GET_ACCOUNT_PASSWORD_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the account-level properties for the caller's Amazon Web Services account. Account properties are configuration settings that control account-wide IAM features such as Role Manager. Returns [`GetAccountProperties`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_account_properties(&self) -> GetAccountProperties {
-        GetAccountProperties(rt::Call::new(&self.handle, &op::GET_ACCOUNT_PROPERTIES))
+        rt::builder(&self.handle)
     }
     /// Retrieves information about IAM entity usage and IAM quotas in the Amazon Web Services account. Returns [`GetAccountSummary`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_account_summary(&self) -> GetAccountSummary {
-        GetAccountSummary(rt::Call::new(&self.handle, &op::GET_ACCOUNT_SUMMARY))
+        rt::builder(&self.handle)
     }
     /// Gets a list of all of the context keys referenced in the input policies. The policies are supplied as a list of one or more strings. To get the context keys from policies associated with an IAM user, group, or role, use [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html). Returns [`GetContextKeysForCustomPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_context_keys_for_custom_policy(&self) -> GetContextKeysForCustomPolicy {
-        GetContextKeysForCustomPolicy(
-            rt::Call::new(&self.handle, &op::GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets a list of all of the context keys referenced in all the IAM policies that are attached to the specified IAM entity. The entity can be an IAM user, group, or role. If you specify a user, then the request also includes all of the policies attached to groups that the user is a member of. Returns [`GetContextKeysForPrincipalPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_context_keys_for_principal_policy(
         &self,
     ) -> GetContextKeysForPrincipalPolicy {
-        GetContextKeysForPrincipalPolicy(
-            rt::Call::new(&self.handle, &op::GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves a credential report for the Amazon Web Services account. For more information about the credential report, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*. Returns [`GetCredentialReport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_credential_report(&self) -> GetCredentialReport {
-        GetCredentialReport(rt::Call::new(&self.handle, &op::GET_CREDENTIAL_REPORT))
+        rt::builder(&self.handle)
     }
     /// Retrieves information about a specific delegation request. Returns [`GetDelegationRequest`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_delegation_request(&self) -> GetDelegationRequest {
-        GetDelegationRequest(rt::Call::new(&self.handle, &op::GET_DELEGATION_REQUEST))
+        rt::builder(&self.handle)
     }
     /// Returns a list of IAM users that are in the specified IAM group. You can paginate the results using the `MaxItems` and `Marker` parameters. Returns [`GetGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_group(&self) -> GetGroup {
-        GetGroup(rt::Call::new(&self.handle, &op::GET_GROUP))
+        rt::builder(&self.handle)
     }
     /// Retrieves the specified inline policy document that is embedded in the specified IAM group. Returns [`GetGroupPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_group_policy(&self) -> GetGroupPolicy {
-        GetGroupPolicy(rt::Call::new(&self.handle, &op::GET_GROUP_POLICY))
+        rt::builder(&self.handle)
     }
     /// Retrieves a human readable summary for a given entity. At this time, the only supported entity type is `delegation-request` Returns [`GetHumanReadableSummary`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_human_readable_summary(&self) -> GetHumanReadableSummary {
-        GetHumanReadableSummary(
-            rt::Call::new(&self.handle, &op::GET_HUMAN_READABLE_SUMMARY),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves information about the specified instance profile, including the instance profile's path, GUID, ARN, and role. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*. Returns [`GetInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_instance_profile(&self) -> GetInstanceProfile {
-        GetInstanceProfile(rt::Call::new(&self.handle, &op::GET_INSTANCE_PROFILE))
+        rt::builder(&self.handle)
     }
 }
 /// The `GenerateCredentialReport` operation.
@@ -510,105 +494,88 @@ impl super::Client {
     /// Retrieves the user name for the specified IAM user. A login profile is created when you create a password for the user to access the Amazon Web Services Management Console. If the user does not exist or does not have a password, the operation returns a 404 (`NoSuchEntity`) error. Returns [`GetLoginProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_login_profile(&self) -> GetLoginProfile {
-        GetLoginProfile(rt::Call::new(&self.handle, &op::GET_LOGIN_PROFILE))
+        rt::builder(&self.handle)
     }
     /// Retrieves information about an MFA device for a specified user. Returns [`GetMfaDevice`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_mfa_device(&self) -> GetMfaDevice {
-        GetMfaDevice(rt::Call::new(&self.handle, &op::GET_MFA_DEVICE))
+        rt::builder(&self.handle)
     }
     /// Returns information about the specified OpenID Connect (OIDC) provider resource object in IAM. Returns [`GetOpenIdConnectProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_open_id_connect_provider(&self) -> GetOpenIdConnectProvider {
-        GetOpenIdConnectProvider(
-            rt::Call::new(&self.handle, &op::GET_OPEN_ID_CONNECT_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the service last accessed data report for Organizations that was previously generated using the `GenerateOrganizationsAccessReport` operation. This operation retrieves the status of your report job and the report contents. Returns [`GetOrganizationsAccessReport`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_organizations_access_report(&self) -> GetOrganizationsAccessReport {
-        GetOrganizationsAccessReport(
-            rt::Call::new(&self.handle, &op::GET_ORGANIZATIONS_ACCESS_REPORT),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the configuration information for the outbound identity federation feature in your Amazon Web Services account. The response includes the unique issuer URL for your Amazon Web Services account and the current enabled/disabled status of the feature. Use this operation to obtain the issuer URL that you need to configure trust relationships with external services. Returns [`GetOutboundWebIdentityFederationInfo`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_outbound_web_identity_federation_info(
         &self,
     ) -> GetOutboundWebIdentityFederationInfo {
-        GetOutboundWebIdentityFederationInfo(
-            rt::Call::new(&self.handle, &op::GET_OUTBOUND_WEB_IDENTITY_FEDERATION_INFO),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves information about the specified managed policy, including the policy's default version and the total number of IAM users, groups, and roles to which the policy is attached. To retrieve the list of the specific users, groups, and roles that the policy is attached to, use [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html). This operation returns metadata about the policy. To retrieve the actual policy document for a specific version of the policy, use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html). Returns [`GetPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_policy(&self) -> GetPolicy {
-        GetPolicy(rt::Call::new(&self.handle, &op::GET_POLICY))
+        rt::builder(&self.handle)
     }
     /// Retrieves information about the specified version of the specified managed policy, including the policy document. Returns [`GetPolicyVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_policy_version(&self) -> GetPolicyVersion {
-        GetPolicyVersion(rt::Call::new(&self.handle, &op::GET_POLICY_VERSION))
+        rt::builder(&self.handle)
     }
     /// Retrieves information about the specified role, including the role's path, GUID, ARN, and the role's trust policy that grants permission to assume the role. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. Returns [`GetRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_role(&self) -> GetRole {
-        GetRole(rt::Call::new(&self.handle, &op::GET_ROLE))
+        rt::builder(&self.handle)
     }
     /// Retrieves the specified inline policy document that is embedded with the specified IAM role. Returns [`GetRolePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_role_policy(&self) -> GetRolePolicy {
-        GetRolePolicy(rt::Call::new(&self.handle, &op::GET_ROLE_POLICY))
+        rt::builder(&self.handle)
     }
     /// Retrieves information about a version of the specified role template. Role templates define a reusable configuration—including role name and path patterns, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—that you use to create IAM roles with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html). Returns [`GetRoleTemplateVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_role_template_version(&self) -> GetRoleTemplateVersion {
-        GetRoleTemplateVersion(
-            rt::Call::new(&self.handle, &op::GET_ROLE_TEMPLATE_VERSION),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns the SAML provider metadocument that was uploaded when the IAM SAML provider resource object was created or updated. Returns [`GetSamlProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_saml_provider(&self) -> GetSamlProvider {
-        GetSamlProvider(rt::Call::new(&self.handle, &op::GET_SAML_PROVIDER))
+        rt::builder(&self.handle)
     }
     /// Retrieves the specified SSH public key, including metadata about the key. Returns [`GetSshPublicKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_ssh_public_key(&self) -> GetSshPublicKey {
-        GetSshPublicKey(rt::Call::new(&self.handle, &op::GET_SSH_PUBLIC_KEY))
+        rt::builder(&self.handle)
     }
     /// Retrieves information about the specified server certificate stored in IAM. Returns [`GetServerCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_server_certificate(&self) -> GetServerCertificate {
-        GetServerCertificate(rt::Call::new(&self.handle, &op::GET_SERVER_CERTIFICATE))
+        rt::builder(&self.handle)
     }
     /// Retrieves a service last accessed report that was created using the `GenerateServiceLastAccessedDetails` operation. You can use the `JobId` parameter in `GetServiceLastAccessedDetails` to retrieve the status of your report job. When the report is complete, you can retrieve the generated report. The report includes a list of Amazon Web Services services that the resource (user, group, role, or managed policy) can access. Returns [`GetServiceLastAccessedDetails`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_service_last_accessed_details(&self) -> GetServiceLastAccessedDetails {
-        GetServiceLastAccessedDetails(
-            rt::Call::new(&self.handle, &op::GET_SERVICE_LAST_ACCESSED_DETAILS),
-        )
+        rt::builder(&self.handle)
     }
     /// After you generate a group or policy report using the `GenerateServiceLastAccessedDetails` operation, you can use the `JobId` parameter in `GetServiceLastAccessedDetailsWithEntities`. This operation retrieves the status of your report job and a list of entities that could have used group or policy permissions to access the specified service. Returns [`GetServiceLastAccessedDetailsWithEntities`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_service_last_accessed_details_with_entities(
         &self,
     ) -> GetServiceLastAccessedDetailsWithEntities {
-        GetServiceLastAccessedDetailsWithEntities(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the status of your service-linked role deletion. After you use [DeleteServiceLinkedRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceLinkedRole.html) to submit a service-linked role for deletion, you can use the `DeletionTaskId` parameter in `GetServiceLinkedRoleDeletionStatus` to check the status of the deletion. If the deletion fails, this operation returns the reason that it failed, if that information is returned by the service. Returns [`GetServiceLinkedRoleDeletionStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_service_linked_role_deletion_status(
         &self,
     ) -> GetServiceLinkedRoleDeletionStatus {
-        GetServiceLinkedRoleDeletionStatus(
-            rt::Call::new(&self.handle, &op::GET_SERVICE_LINKED_ROLE_DELETION_STATUS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `GetLoginProfile` operation.
@@ -996,12 +963,12 @@ impl super::Client {
     /// Retrieves information about the specified IAM user, including the user's creation date, path, unique ID, and ARN. Returns [`GetUser`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_user(&self) -> GetUser {
-        GetUser(rt::Call::new(&self.handle, &op::GET_USER))
+        rt::builder(&self.handle)
     }
     /// Retrieves the specified inline policy document that is embedded in the specified IAM user. Returns [`GetUserPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_user_policy(&self) -> GetUserPolicy {
-        GetUserPolicy(rt::Call::new(&self.handle, &op::GET_USER_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetUser` operation.

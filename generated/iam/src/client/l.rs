@@ -10,96 +10,82 @@ impl super::Client {
     /// Returns information about the access key IDs associated with the specified IAM user. If there is none, the operation returns an empty list. Returns [`ListAccessKeys`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_access_keys(&self) -> ListAccessKeys {
-        ListAccessKeys(rt::Call::new(&self.handle, &op::LIST_ACCESS_KEYS))
+        rt::builder(&self.handle)
     }
     /// Lists the account alias associated with the Amazon Web Services account (Note: you can have only one). For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/IAM/latest/UserGuide/console_account-alias.html#CreateAccountAlias) in the *IAM User Guide*. Returns [`ListAccountAliases`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_account_aliases(&self) -> ListAccountAliases {
-        ListAccountAliases(rt::Call::new(&self.handle, &op::LIST_ACCOUNT_ALIASES))
+        rt::builder(&self.handle)
     }
     /// Lists all managed policies that are attached to the specified IAM group. Returns [`ListAttachedGroupPolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_attached_group_policies(&self) -> ListAttachedGroupPolicies {
-        ListAttachedGroupPolicies(
-            rt::Call::new(&self.handle, &op::LIST_ATTACHED_GROUP_POLICIES),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists all managed policies that are attached to the specified IAM role. Returns [`ListAttachedRolePolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_attached_role_policies(&self) -> ListAttachedRolePolicies {
-        ListAttachedRolePolicies(
-            rt::Call::new(&self.handle, &op::LIST_ATTACHED_ROLE_POLICIES),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists all managed policies that are attached to the specified IAM user. Returns [`ListAttachedUserPolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_attached_user_policies(&self) -> ListAttachedUserPolicies {
-        ListAttachedUserPolicies(
-            rt::Call::new(&self.handle, &op::LIST_ATTACHED_USER_POLICIES),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists delegation requests based on the specified criteria. Returns [`ListDelegationRequests`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_delegation_requests(&self) -> ListDelegationRequests {
-        ListDelegationRequests(
-            rt::Call::new(&self.handle, &op::LIST_DELEGATION_REQUESTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists all IAM users, groups, and roles that the specified managed policy is attached to. Returns [`ListEntitiesForPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_entities_for_policy(&self) -> ListEntitiesForPolicy {
-        ListEntitiesForPolicy(rt::Call::new(&self.handle, &op::LIST_ENTITIES_FOR_POLICY))
+        rt::builder(&self.handle)
     }
     /// Lists the names of the inline policies that are embedded in the specified IAM group. Returns [`ListGroupPolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_group_policies(&self) -> ListGroupPolicies {
-        ListGroupPolicies(rt::Call::new(&self.handle, &op::LIST_GROUP_POLICIES))
+        rt::builder(&self.handle)
     }
     /// Lists the IAM groups that have the specified path prefix. Returns [`ListGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_groups(&self) -> ListGroups {
-        ListGroups(rt::Call::new(&self.handle, &op::LIST_GROUPS))
+        rt::builder(&self.handle)
     }
     /// Lists the IAM groups that the specified IAM user belongs to. Returns [`ListGroupsForUser`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_groups_for_user(&self) -> ListGroupsForUser {
-        ListGroupsForUser(rt::Call::new(&self.handle, &op::LIST_GROUPS_FOR_USER))
+        rt::builder(&self.handle)
     }
     /// Lists the tags that are attached to the specified IAM instance profile. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`ListInstanceProfileTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_instance_profile_tags(&self) -> ListInstanceProfileTags {
-        ListInstanceProfileTags(
-            rt::Call::new(&self.handle, &op::LIST_INSTANCE_PROFILE_TAGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists the instance profiles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*. Returns [`ListInstanceProfiles`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_instance_profiles(&self) -> ListInstanceProfiles {
-        ListInstanceProfiles(rt::Call::new(&self.handle, &op::LIST_INSTANCE_PROFILES))
+        rt::builder(&self.handle)
     }
     /// Lists the instance profiles that have the specified associated IAM role. If there are none, the operation returns an empty list. For more information about instance profiles, go to [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*. Returns [`ListInstanceProfilesForRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_instance_profiles_for_role(&self) -> ListInstanceProfilesForRole {
-        ListInstanceProfilesForRole(
-            rt::Call::new(&self.handle, &op::LIST_INSTANCE_PROFILES_FOR_ROLE),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists the tags that are attached to the specified IAM virtual multi-factor authentication (MFA) device. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`ListMfaDeviceTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_mfa_device_tags(&self) -> ListMfaDeviceTags {
-        ListMfaDeviceTags(rt::Call::new(&self.handle, &op::LIST_MFA_DEVICE_TAGS))
+        rt::builder(&self.handle)
     }
     /// Lists the MFA devices for an IAM user. If the request includes a IAM user name, then this operation lists all the MFA devices associated with the specified user. If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request for this operation. Returns [`ListMfaDevices`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_mfa_devices(&self) -> ListMfaDevices {
-        ListMfaDevices(rt::Call::new(&self.handle, &op::LIST_MFA_DEVICES))
+        rt::builder(&self.handle)
     }
     /// Lists the tags that are attached to the specified OpenID Connect (OIDC)-compatible identity provider. The returned list of tags is sorted by tag key. For more information, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). Returns [`ListOpenIdConnectProviderTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_open_id_connect_provider_tags(&self) -> ListOpenIdConnectProviderTags {
-        ListOpenIdConnectProviderTags(
-            rt::Call::new(&self.handle, &op::LIST_OPEN_ID_CONNECT_PROVIDER_TAGS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ListAccessKeys` operation.
@@ -666,98 +652,84 @@ impl super::Client {
     /// Lists information about the IAM OpenID Connect (OIDC) provider resource objects defined in the Amazon Web Services account. Returns [`ListOpenIdConnectProviders`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_open_id_connect_providers(&self) -> ListOpenIdConnectProviders {
-        ListOpenIdConnectProviders(
-            rt::Call::new(&self.handle, &op::LIST_OPEN_ID_CONNECT_PROVIDERS),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists the centralized root access features enabled for your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management). Returns [`ListOrganizationsFeatures`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_organizations_features(&self) -> ListOrganizationsFeatures {
-        ListOrganizationsFeatures(
-            rt::Call::new(&self.handle, &op::LIST_ORGANIZATIONS_FEATURES),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists all the managed policies that are available in your Amazon Web Services account, including your own customer-defined managed policies and all Amazon Web Services managed policies. Returns [`ListPolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_policies(&self) -> ListPolicies {
-        ListPolicies(rt::Call::new(&self.handle, &op::LIST_POLICIES))
+        rt::builder(&self.handle)
     }
     /// Retrieves a list of policies that the IAM identity (user, group, or role) can use to access each specified service. Returns [`ListPoliciesGrantingServiceAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_policies_granting_service_access(
         &self,
     ) -> ListPoliciesGrantingServiceAccess {
-        ListPoliciesGrantingServiceAccess(
-            rt::Call::new(&self.handle, &op::LIST_POLICIES_GRANTING_SERVICE_ACCESS),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists the tags that are attached to the specified IAM customer managed policy. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`ListPolicyTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_policy_tags(&self) -> ListPolicyTags {
-        ListPolicyTags(rt::Call::new(&self.handle, &op::LIST_POLICY_TAGS))
+        rt::builder(&self.handle)
     }
     /// Lists information about the versions of the specified managed policy, including the version that is currently set as the policy's default version. Returns [`ListPolicyVersions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_policy_versions(&self) -> ListPolicyVersions {
-        ListPolicyVersions(rt::Call::new(&self.handle, &op::LIST_POLICY_VERSIONS))
+        rt::builder(&self.handle)
     }
     /// Lists the names of the inline policies that are embedded in the specified IAM role. Returns [`ListRolePolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_role_policies(&self) -> ListRolePolicies {
-        ListRolePolicies(rt::Call::new(&self.handle, &op::LIST_ROLE_POLICIES))
+        rt::builder(&self.handle)
     }
     /// Lists the tags that are attached to the specified role. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`ListRoleTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_role_tags(&self) -> ListRoleTags {
-        ListRoleTags(rt::Call::new(&self.handle, &op::LIST_ROLE_TAGS))
+        rt::builder(&self.handle)
     }
     /// Lists the IAM roles that have the specified path prefix. If there are none, the operation returns an empty list. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. Returns [`ListRoles`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_roles(&self) -> ListRoles {
-        ListRoles(rt::Call::new(&self.handle, &op::LIST_ROLES))
+        rt::builder(&self.handle)
     }
     /// Lists the tags that are attached to the specified Security Assertion Markup Language (SAML) identity provider. The returned list of tags is sorted by tag key. For more information, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html). Returns [`ListSamlProviderTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_saml_provider_tags(&self) -> ListSamlProviderTags {
-        ListSamlProviderTags(rt::Call::new(&self.handle, &op::LIST_SAML_PROVIDER_TAGS))
+        rt::builder(&self.handle)
     }
     /// Lists the SAML provider resource objects defined in IAM in the account. IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a SAML provider, see [GetSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSAMLProvider.html). Returns [`ListSamlProviders`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_saml_providers(&self) -> ListSamlProviders {
-        ListSamlProviders(rt::Call::new(&self.handle, &op::LIST_SAML_PROVIDERS))
+        rt::builder(&self.handle)
     }
     /// Returns information about the SSH public keys associated with the specified IAM user. If none exists, the operation returns an empty list. Returns [`ListSshPublicKeys`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_ssh_public_keys(&self) -> ListSshPublicKeys {
-        ListSshPublicKeys(rt::Call::new(&self.handle, &op::LIST_SSH_PUBLIC_KEYS))
+        rt::builder(&self.handle)
     }
     /// Lists the tags that are attached to the specified IAM server certificate. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`ListServerCertificateTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_server_certificate_tags(&self) -> ListServerCertificateTags {
-        ListServerCertificateTags(
-            rt::Call::new(&self.handle, &op::LIST_SERVER_CERTIFICATE_TAGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists the server certificates stored in IAM that have the specified path prefix. If none exist, the operation returns an empty list. Returns [`ListServerCertificates`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_server_certificates(&self) -> ListServerCertificates {
-        ListServerCertificates(
-            rt::Call::new(&self.handle, &op::LIST_SERVER_CERTIFICATES),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns information about the service-specific credentials associated with the specified IAM user. If none exists, the operation returns an empty list. The service-specific credentials returned by this operation are used only for authenticating the IAM user to a specific service. For more information about using service-specific credentials to authenticate to an Amazon Web Services service, refer to the following docs: Returns [`ListServiceSpecificCredentials`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_service_specific_credentials(&self) -> ListServiceSpecificCredentials {
-        ListServiceSpecificCredentials(
-            rt::Call::new(&self.handle, &op::LIST_SERVICE_SPECIFIC_CREDENTIALS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns information about the signing certificates associated with the specified IAM user. If none exists, the operation returns an empty list. Returns [`ListSigningCertificates`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_signing_certificates(&self) -> ListSigningCertificates {
-        ListSigningCertificates(
-            rt::Call::new(&self.handle, &op::LIST_SIGNING_CERTIFICATES),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ListOpenIDConnectProviders` operation.
@@ -1272,22 +1244,22 @@ impl super::Client {
     /// Lists the names of the inline policies embedded in the specified IAM user. Returns [`ListUserPolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_user_policies(&self) -> ListUserPolicies {
-        ListUserPolicies(rt::Call::new(&self.handle, &op::LIST_USER_POLICIES))
+        rt::builder(&self.handle)
     }
     /// Lists the tags that are attached to the specified IAM user. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`ListUserTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_user_tags(&self) -> ListUserTags {
-        ListUserTags(rt::Call::new(&self.handle, &op::LIST_USER_TAGS))
+        rt::builder(&self.handle)
     }
     /// Lists the IAM users that have the specified path prefix. If no path prefix is specified, the operation returns all users in the Amazon Web Services account. If there are none, the operation returns an empty list. Returns [`ListUsers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_users(&self) -> ListUsers {
-        ListUsers(rt::Call::new(&self.handle, &op::LIST_USERS))
+        rt::builder(&self.handle)
     }
     /// Lists the virtual MFA devices defined in the Amazon Web Services account by assignment status. If you do not specify an assignment status, the operation returns a list of all virtual MFA devices. Assignment status can be `Assigned`, `Unassigned`, or `Any`. Returns [`ListVirtualMfaDevices`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_virtual_mfa_devices(&self) -> ListVirtualMfaDevices {
-        ListVirtualMfaDevices(rt::Call::new(&self.handle, &op::LIST_VIRTUAL_MFA_DEVICES))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListUserPolicies` operation.

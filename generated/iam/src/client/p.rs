@@ -10,36 +10,32 @@ impl super::Client {
     /// Sets account-level properties for the caller's Amazon Web Services account. Account properties are configuration settings that control account-wide IAM features such as Role Manager. Returns [`PutAccountProperties`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_account_properties(&self) -> PutAccountProperties {
-        PutAccountProperties(rt::Call::new(&self.handle, &op::PUT_ACCOUNT_PROPERTIES))
+        rt::builder(&self.handle)
     }
     /// Adds or updates an inline policy document that is embedded in the specified IAM group. Returns [`PutGroupPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_group_policy(&self) -> PutGroupPolicy {
-        PutGroupPolicy(rt::Call::new(&self.handle, &op::PUT_GROUP_POLICY))
+        rt::builder(&self.handle)
     }
     /// Adds or updates the policy that is specified as the IAM role's permissions boundary. You can use an Amazon Web Services managed policy or a customer managed policy to set the boundary for a role. Use the boundary to control the maximum permissions that the role can have. Setting a permissions boundary is an advanced feature that can affect the permissions for the role. Returns [`PutRolePermissionsBoundary`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_role_permissions_boundary(&self) -> PutRolePermissionsBoundary {
-        PutRolePermissionsBoundary(
-            rt::Call::new(&self.handle, &op::PUT_ROLE_PERMISSIONS_BOUNDARY),
-        )
+        rt::builder(&self.handle)
     }
     /// Adds or updates an inline policy document that is embedded in the specified IAM role. Returns [`PutRolePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_role_policy(&self) -> PutRolePolicy {
-        PutRolePolicy(rt::Call::new(&self.handle, &op::PUT_ROLE_POLICY))
+        rt::builder(&self.handle)
     }
     /// Adds or updates the policy that is specified as the IAM user's permissions boundary. You can use an Amazon Web Services managed policy or a customer managed policy to set the boundary for a user. Use the boundary to control the maximum permissions that the user can have. Setting a permissions boundary is an advanced feature that can affect the permissions for the user. Returns [`PutUserPermissionsBoundary`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_user_permissions_boundary(&self) -> PutUserPermissionsBoundary {
-        PutUserPermissionsBoundary(
-            rt::Call::new(&self.handle, &op::PUT_USER_PERMISSIONS_BOUNDARY),
-        )
+        rt::builder(&self.handle)
     }
     /// Adds or updates an inline policy document that is embedded in the specified IAM user. Returns [`PutUserPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_user_policy(&self) -> PutUserPolicy {
-        PutUserPolicy(rt::Call::new(&self.handle, &op::PUT_USER_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutAccountProperties` operation.

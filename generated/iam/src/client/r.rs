@@ -10,45 +10,34 @@ impl super::Client {
     /// Rejects a delegation request, denying the requested temporary access. Returns [`RejectDelegationRequest`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reject_delegation_request(&self) -> RejectDelegationRequest {
-        RejectDelegationRequest(
-            rt::Call::new(&self.handle, &op::REJECT_DELEGATION_REQUEST),
-        )
+        rt::builder(&self.handle)
     }
     /// Removes the specified client ID (also known as audience) from the list of client IDs registered for the specified IAM OpenID Connect (OIDC) provider resource object. Returns [`RemoveClientIdFromOpenIdConnectProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_client_id_from_open_id_connect_provider(
         &self,
     ) -> RemoveClientIdFromOpenIdConnectProvider {
-        RemoveClientIdFromOpenIdConnectProvider(
-            rt::Call::new(
-                &self.handle,
-                &op::REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Removes the specified IAM role from the specified Amazon EC2 instance profile. Returns [`RemoveRoleFromInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_role_from_instance_profile(&self) -> RemoveRoleFromInstanceProfile {
-        RemoveRoleFromInstanceProfile(
-            rt::Call::new(&self.handle, &op::REMOVE_ROLE_FROM_INSTANCE_PROFILE),
-        )
+        rt::builder(&self.handle)
     }
     /// Removes the specified user from the specified group. Returns [`RemoveUserFromGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_user_from_group(&self) -> RemoveUserFromGroup {
-        RemoveUserFromGroup(rt::Call::new(&self.handle, &op::REMOVE_USER_FROM_GROUP))
+        rt::builder(&self.handle)
     }
     /// Resets the password for a service-specific credential. The new password is Amazon Web Services generated and cryptographically strong. It cannot be configured by the user. Resetting the password immediately invalidates the previous password associated with this user. Returns [`ResetServiceSpecificCredential`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn reset_service_specific_credential(&self) -> ResetServiceSpecificCredential {
-        ResetServiceSpecificCredential(
-            rt::Call::new(&self.handle, &op::RESET_SERVICE_SPECIFIC_CREDENTIAL),
-        )
+        rt::builder(&self.handle)
     }
     /// Synchronizes the specified MFA device with its IAM resource object on the Amazon Web Services servers. Returns [`ResyncMfaDevice`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn resync_mfa_device(&self) -> ResyncMfaDevice {
-        ResyncMfaDevice(rt::Call::new(&self.handle, &op::RESYNC_MFA_DEVICE))
+        rt::builder(&self.handle)
     }
 }
 /// The `RejectDelegationRequest` operation.

@@ -10,35 +10,29 @@ impl super::Client {
     /// Sends the exchange token for an accepted delegation request. Returns [`SendDelegationToken`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn send_delegation_token(&self) -> SendDelegationToken {
-        SendDelegationToken(rt::Call::new(&self.handle, &op::SEND_DELEGATION_TOKEN))
+        rt::builder(&self.handle)
     }
     /// Sets the specified version of the specified policy as the policy's default (operative) version. Returns [`SetDefaultPolicyVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_default_policy_version(&self) -> SetDefaultPolicyVersion {
-        SetDefaultPolicyVersion(
-            rt::Call::new(&self.handle, &op::SET_DEFAULT_POLICY_VERSION),
-        )
+        rt::builder(&self.handle)
     }
     /// Sets the specified version of the global endpoint token as the token version used for the Amazon Web Services account. Returns [`SetSecurityTokenServicePreferences`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_security_token_service_preferences(
         &self,
     ) -> SetSecurityTokenServicePreferences {
-        SetSecurityTokenServicePreferences(
-            rt::Call::new(&self.handle, &op::SET_SECURITY_TOKEN_SERVICE_PREFERENCES),
-        )
+        rt::builder(&self.handle)
     }
     /// Simulate how a set of IAM policies and optionally a resource-based policy works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The policies are provided as strings. Returns [`SimulateCustomPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn simulate_custom_policy(&self) -> SimulateCustomPolicy {
-        SimulateCustomPolicy(rt::Call::new(&self.handle, &op::SIMULATE_CUSTOM_POLICY))
+        rt::builder(&self.handle)
     }
     /// Simulate how a set of IAM policies attached to an IAM entity works with a list of API operations and Amazon Web Services resources to determine the policies' effective permissions. The entity can be an IAM user, group, or role. If you specify a user, then the simulation also includes all of the policies that are attached to groups that the user belongs to. You can simulate resources that don't exist in your account. Returns [`SimulatePrincipalPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn simulate_principal_policy(&self) -> SimulatePrincipalPolicy {
-        SimulatePrincipalPolicy(
-            rt::Call::new(&self.handle, &op::SIMULATE_PRINCIPAL_POLICY),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `SendDelegationToken` operation.

@@ -10,44 +10,42 @@ impl super::Client {
     /// Adds one or more tags to an IAM instance profile. If a tag with the same key name already exists, then that tag is overwritten with the new value. Returns [`TagInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_instance_profile(&self) -> TagInstanceProfile {
-        TagInstanceProfile(rt::Call::new(&self.handle, &op::TAG_INSTANCE_PROFILE))
+        rt::builder(&self.handle)
     }
     /// Adds one or more tags to an IAM virtual multi-factor authentication (MFA) device. If a tag with the same key name already exists, then that tag is overwritten with the new value. Returns [`TagMfaDevice`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_mfa_device(&self) -> TagMfaDevice {
-        TagMfaDevice(rt::Call::new(&self.handle, &op::TAG_MFA_DEVICE))
+        rt::builder(&self.handle)
     }
     /// Adds one or more tags to an OpenID Connect (OIDC)-compatible identity provider. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). If a tag with the same key name already exists, then that tag is overwritten with the new value. Returns [`TagOpenIdConnectProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_open_id_connect_provider(&self) -> TagOpenIdConnectProvider {
-        TagOpenIdConnectProvider(
-            rt::Call::new(&self.handle, &op::TAG_OPEN_ID_CONNECT_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
     /// Adds one or more tags to an IAM customer managed policy. If a tag with the same key name already exists, then that tag is overwritten with the new value. Returns [`TagPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_policy(&self) -> TagPolicy {
-        TagPolicy(rt::Call::new(&self.handle, &op::TAG_POLICY))
+        rt::builder(&self.handle)
     }
     /// Adds one or more tags to an IAM role. The role can be a regular role or a service-linked role. If a tag with the same key name already exists, then that tag is overwritten with the new value. Returns [`TagRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_role(&self) -> TagRole {
-        TagRole(rt::Call::new(&self.handle, &op::TAG_ROLE))
+        rt::builder(&self.handle)
     }
     /// Adds one or more tags to a Security Assertion Markup Language (SAML) identity provider. For more information about these providers, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html) . If a tag with the same key name already exists, then that tag is overwritten with the new value. Returns [`TagSamlProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_saml_provider(&self) -> TagSamlProvider {
-        TagSamlProvider(rt::Call::new(&self.handle, &op::TAG_SAML_PROVIDER))
+        rt::builder(&self.handle)
     }
     /// Adds one or more tags to an IAM server certificate. If a tag with the same key name already exists, then that tag is overwritten with the new value. Returns [`TagServerCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_server_certificate(&self) -> TagServerCertificate {
-        TagServerCertificate(rt::Call::new(&self.handle, &op::TAG_SERVER_CERTIFICATE))
+        rt::builder(&self.handle)
     }
     /// Adds one or more tags to an IAM user. If a tag with the same key name already exists, then that tag is overwritten with the new value. Returns [`TagUser`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_user(&self) -> TagUser {
-        TagUser(rt::Call::new(&self.handle, &op::TAG_USER))
+        rt::builder(&self.handle)
     }
 }
 /// The `TagInstanceProfile` operation.

@@ -10,96 +10,84 @@ impl super::Client {
     /// Removes the specified tags from the IAM instance profile. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_instance_profile(&self) -> UntagInstanceProfile {
-        UntagInstanceProfile(rt::Call::new(&self.handle, &op::UNTAG_INSTANCE_PROFILE))
+        rt::builder(&self.handle)
     }
     /// Removes the specified tags from the IAM virtual multi-factor authentication (MFA) device. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagMfaDevice`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_mfa_device(&self) -> UntagMfaDevice {
-        UntagMfaDevice(rt::Call::new(&self.handle, &op::UNTAG_MFA_DEVICE))
+        rt::builder(&self.handle)
     }
     /// Removes the specified tags from the specified OpenID Connect (OIDC)-compatible identity provider in IAM. For more information about OIDC providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagOpenIdConnectProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_open_id_connect_provider(&self) -> UntagOpenIdConnectProvider {
-        UntagOpenIdConnectProvider(
-            rt::Call::new(&self.handle, &op::UNTAG_OPEN_ID_CONNECT_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
     /// Removes the specified tags from the customer managed policy. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_policy(&self) -> UntagPolicy {
-        UntagPolicy(rt::Call::new(&self.handle, &op::UNTAG_POLICY))
+        rt::builder(&self.handle)
     }
     /// Removes the specified tags from the role. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_role(&self) -> UntagRole {
-        UntagRole(rt::Call::new(&self.handle, &op::UNTAG_ROLE))
+        rt::builder(&self.handle)
     }
     /// Removes the specified tags from the specified Security Assertion Markup Language (SAML) identity provider in IAM. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagSamlProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_saml_provider(&self) -> UntagSamlProvider {
-        UntagSamlProvider(rt::Call::new(&self.handle, &op::UNTAG_SAML_PROVIDER))
+        rt::builder(&self.handle)
     }
     /// Removes the specified tags from the IAM server certificate. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagServerCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_server_certificate(&self) -> UntagServerCertificate {
-        UntagServerCertificate(
-            rt::Call::new(&self.handle, &op::UNTAG_SERVER_CERTIFICATE),
-        )
+        rt::builder(&self.handle)
     }
     /// Removes the specified tags from the user. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*. Returns [`UntagUser`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_user(&self) -> UntagUser {
-        UntagUser(rt::Call::new(&self.handle, &op::UNTAG_USER))
+        rt::builder(&self.handle)
     }
     /// Changes the status of the specified access key from Active to Inactive, or vice versa. This operation can be used to disable a user's key as part of a key rotation workflow. Returns [`UpdateAccessKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_access_key(&self) -> UpdateAccessKey {
-        UpdateAccessKey(rt::Call::new(&self.handle, &op::UPDATE_ACCESS_KEY))
+        rt::builder(&self.handle)
     }
     /// Updates the password policy settings for the Amazon Web Services account. Returns [`UpdateAccountPasswordPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_account_password_policy(&self) -> UpdateAccountPasswordPolicy {
-        UpdateAccountPasswordPolicy(
-            rt::Call::new(&self.handle, &op::UPDATE_ACCOUNT_PASSWORD_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates the policy that grants an IAM entity permission to assume a role. This is typically referred to as the "role trust policy". For more information about roles, see [Using roles to delegate permissions and federate identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-toplevel.html). Returns [`UpdateAssumeRolePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_assume_role_policy(&self) -> UpdateAssumeRolePolicy {
-        UpdateAssumeRolePolicy(
-            rt::Call::new(&self.handle, &op::UPDATE_ASSUME_ROLE_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates an existing delegation request with additional information. When the delegation request is updated, it reaches the `PENDING_APPROVAL` state. Returns [`UpdateDelegationRequest`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_delegation_request(&self) -> UpdateDelegationRequest {
-        UpdateDelegationRequest(
-            rt::Call::new(&self.handle, &op::UPDATE_DELEGATION_REQUEST),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates the name and/or the path of the specified IAM group. Returns [`UpdateGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_group(&self) -> UpdateGroup {
-        UpdateGroup(rt::Call::new(&self.handle, &op::UPDATE_GROUP))
+        rt::builder(&self.handle)
     }
     /// Changes the password for the specified IAM user. You can use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to change the password for any IAM user. Use [ChangePassword](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to change your own password in the **My Security Credentials** page in the Amazon Web Services Management Console. Returns [`UpdateLoginProfile`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_login_profile(&self) -> UpdateLoginProfile {
-        UpdateLoginProfile(rt::Call::new(&self.handle, &op::UPDATE_LOGIN_PROFILE))
+        rt::builder(&self.handle)
     }
     /// Replaces the existing list of server certificate thumbprints associated with an OpenID Connect (OIDC) provider resource object with a new list of thumbprints. Returns [`UpdateOpenIdConnectProviderThumbprint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_open_id_connect_provider_thumbprint(
         &self,
     ) -> UpdateOpenIdConnectProviderThumbprint {
-        UpdateOpenIdConnectProviderThumbprint(
-            rt::Call::new(&self.handle, &op::UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates the description or maximum session duration setting of a role. Returns [`UpdateRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_role(&self) -> UpdateRole {
-        UpdateRole(rt::Call::new(&self.handle, &op::UPDATE_ROLE))
+        rt::builder(&self.handle)
     }
 }
 /// The `UntagInstanceProfile` operation.
@@ -413,62 +401,52 @@ impl super::Client {
     /// Use [UpdateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html) instead. Returns [`UpdateRoleDescription`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_role_description(&self) -> UpdateRoleDescription {
-        UpdateRoleDescription(rt::Call::new(&self.handle, &op::UPDATE_ROLE_DESCRIPTION))
+        rt::builder(&self.handle)
     }
     /// Updates the metadata document, SAML encryption settings, and private keys for an existing SAML provider. To rotate private keys, add your new private key and then remove the old key in a separate request. Returns [`UpdateSamlProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_saml_provider(&self) -> UpdateSamlProvider {
-        UpdateSamlProvider(rt::Call::new(&self.handle, &op::UPDATE_SAML_PROVIDER))
+        rt::builder(&self.handle)
     }
     /// Sets the status of an IAM user's SSH public key to active or inactive. SSH public keys that are inactive cannot be used for authentication. This operation can be used to disable a user's SSH public key as part of a key rotation work flow. Returns [`UpdateSshPublicKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_ssh_public_key(&self) -> UpdateSshPublicKey {
-        UpdateSshPublicKey(rt::Call::new(&self.handle, &op::UPDATE_SSH_PUBLIC_KEY))
+        rt::builder(&self.handle)
     }
     /// Updates the name and/or the path of the specified server certificate stored in IAM. Returns [`UpdateServerCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_server_certificate(&self) -> UpdateServerCertificate {
-        UpdateServerCertificate(
-            rt::Call::new(&self.handle, &op::UPDATE_SERVER_CERTIFICATE),
-        )
+        rt::builder(&self.handle)
     }
     /// Sets the status of a service-specific credential to `Active` or `Inactive`. Service-specific credentials that are inactive cannot be used for authentication to the service. This operation can be used to disable a user's service-specific credential as part of a credential rotation work flow. Returns [`UpdateServiceSpecificCredential`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_service_specific_credential(&self) -> UpdateServiceSpecificCredential {
-        UpdateServiceSpecificCredential(
-            rt::Call::new(&self.handle, &op::UPDATE_SERVICE_SPECIFIC_CREDENTIAL),
-        )
+        rt::builder(&self.handle)
     }
     /// Changes the status of the specified user signing certificate from active to disabled, or vice versa. This operation can be used to disable an IAM user's signing certificate as part of a certificate rotation work flow. Returns [`UpdateSigningCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_signing_certificate(&self) -> UpdateSigningCertificate {
-        UpdateSigningCertificate(
-            rt::Call::new(&self.handle, &op::UPDATE_SIGNING_CERTIFICATE),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates the name and/or the path of the specified IAM user. Returns [`UpdateUser`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_user(&self) -> UpdateUser {
-        UpdateUser(rt::Call::new(&self.handle, &op::UPDATE_USER))
+        rt::builder(&self.handle)
     }
     /// Uploads an SSH public key and associates it with the specified IAM user. Returns [`UploadSshPublicKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn upload_ssh_public_key(&self) -> UploadSshPublicKey {
-        UploadSshPublicKey(rt::Call::new(&self.handle, &op::UPLOAD_SSH_PUBLIC_KEY))
+        rt::builder(&self.handle)
     }
     /// Uploads a server certificate entity for the Amazon Web Services account. The server certificate entity includes a public key certificate, a private key, and an optional certificate chain, which should all be PEM-encoded. Returns [`UploadServerCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn upload_server_certificate(&self) -> UploadServerCertificate {
-        UploadServerCertificate(
-            rt::Call::new(&self.handle, &op::UPLOAD_SERVER_CERTIFICATE),
-        )
+        rt::builder(&self.handle)
     }
     /// Uploads an X.509 signing certificate and associates it with the specified IAM user. Some Amazon Web Services services require you to use certificates to validate requests that are signed with a corresponding private key. When you upload the certificate, its default status is `Active`. Returns [`UploadSigningCertificate`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn upload_signing_certificate(&self) -> UploadSigningCertificate {
-        UploadSigningCertificate(
-            rt::Call::new(&self.handle, &op::UPLOAD_SIGNING_CERTIFICATE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `UpdateRoleDescription` operation.

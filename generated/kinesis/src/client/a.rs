@@ -12,21 +12,17 @@ impl super::Client {
     pub fn acknowledge_dead_letter_queue_records(
         &self,
     ) -> AcknowledgeDeadLetterQueueRecords {
-        AcknowledgeDeadLetterQueueRecords(
-            rt::Call::new(&self.handle, &op::ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS),
-        )
+        rt::builder(&self.handle)
     }
     /// Acknowledges up to 10 records from the specified queue. After a record is acknowledged, the queue does not deliver it again. The result for each entry is reported individually in the response. Returns [`AcknowledgeQueueRecords`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn acknowledge_queue_records(&self) -> AcknowledgeQueueRecords {
-        AcknowledgeQueueRecords(
-            rt::Call::new(&self.handle, &op::ACKNOWLEDGE_QUEUE_RECORDS),
-        )
+        rt::builder(&self.handle)
     }
     /// Adds or updates tags for the specified Kinesis data stream. You can assign up to 50 tags to a data stream. Returns [`AddTagsToStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn add_tags_to_stream(&self) -> AddTagsToStream {
-        AddTagsToStream(rt::Call::new(&self.handle, &op::ADD_TAGS_TO_STREAM))
+        rt::builder(&self.handle)
     }
 }
 /// The `AcknowledgeDeadLetterQueueRecords` operation.

@@ -10,17 +10,17 @@ impl super::Client {
     /// Creates a channel that delivers records from a Kinesis data stream to a destination. A channel reads records from the specified stream and writes them to streaming tables on Apache Iceberg (Amazon S3 Tables) or to a general purpose Amazon S3 bucket. Returns [`CreateChannel`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_channel(&self) -> CreateChannel {
-        CreateChannel(rt::Call::new(&self.handle, &op::CREATE_CHANNEL))
+        rt::builder(&self.handle)
     }
     /// Creates a queue on the specified data stream. A queue delivers records from the stream to a queue consumer, tracks the delivery state of each record, and redelivers any record that is not acknowledged before its visibility timeout expires. Returns [`CreateQueue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_queue(&self) -> CreateQueue {
-        CreateQueue(rt::Call::new(&self.handle, &op::CREATE_QUEUE))
+        rt::builder(&self.handle)
     }
     /// Creates a Kinesis data stream. A stream captures and transports data records that are continuously emitted from different data sources or *producers*. Scale-out within a stream is explicitly supported by means of shards, which are uniquely identified groups of data records in a stream. Returns [`CreateStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_stream(&self) -> CreateStream {
-        CreateStream(rt::Call::new(&self.handle, &op::CREATE_STREAM))
+        rt::builder(&self.handle)
     }
 }
 /// The `CreateChannel` operation.

@@ -10,82 +10,72 @@ impl super::Client {
     /// Decreases the Kinesis data stream's retention period, which is the length of time data records are accessible after they are added to the stream. The minimum value of a stream's retention period is 24 hours. Returns [`DecreaseStreamRetentionPeriod`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn decrease_stream_retention_period(&self) -> DecreaseStreamRetentionPeriod {
-        DecreaseStreamRetentionPeriod(
-            rt::Call::new(&self.handle, &op::DECREASE_STREAM_RETENTION_PERIOD),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified channel. Deleting a channel stops delivery from the source stream to the destination. Data already delivered to the destination is not deleted. Returns [`DeleteChannel`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_channel(&self) -> DeleteChannel {
-        DeleteChannel(rt::Call::new(&self.handle, &op::DELETE_CHANNEL))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified queue. Records that are in flight when you delete the queue are not delivered again, and receipt handles issued by the queue stop being valid. Returns [`DeleteQueue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_queue(&self) -> DeleteQueue {
-        DeleteQueue(rt::Call::new(&self.handle, &op::DELETE_QUEUE))
+        rt::builder(&self.handle)
     }
     /// Delete a policy for the specified data stream, consumer, or queue. Request patterns can be one of the following: Returns [`DeleteResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_resource_policy(&self) -> DeleteResourcePolicy {
-        DeleteResourcePolicy(rt::Call::new(&self.handle, &op::DELETE_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
     /// Deletes a Kinesis data stream and all its shards and data. You must shut down any applications that are operating on the stream before you delete the stream. If an application attempts to operate on a deleted stream, it receives the exception `ResourceNotFoundException`. Returns [`DeleteStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_stream(&self) -> DeleteStream {
-        DeleteStream(rt::Call::new(&self.handle, &op::DELETE_STREAM))
+        rt::builder(&self.handle)
     }
     /// To deregister a consumer, provide its ARN. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to deregister, you can use the ListStreamConsumers operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream. The description of a consumer contains its name and ARN. Returns [`DeregisterStreamConsumer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deregister_stream_consumer(&self) -> DeregisterStreamConsumer {
-        DeregisterStreamConsumer(
-            rt::Call::new(&self.handle, &op::DEREGISTER_STREAM_CONSUMER),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the account-level settings for Amazon Kinesis Data Streams. This operation returns information about the minimum throughput billing commitments and other account-level configurations. Returns [`DescribeAccountSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_account_settings(&self) -> DescribeAccountSettings {
-        DescribeAccountSettings(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_SETTINGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Describes the specified channel, including its configuration and current status. Returns [`DescribeChannel`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_channel(&self) -> DescribeChannel {
-        DescribeChannel(rt::Call::new(&self.handle, &op::DESCRIBE_CHANNEL))
+        rt::builder(&self.handle)
     }
     /// Describes the shard limits and usage for the account. Returns [`DescribeLimits`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_limits(&self) -> DescribeLimits {
-        DescribeLimits(rt::Call::new(&self.handle, &op::DESCRIBE_LIMITS))
+        rt::builder(&self.handle)
     }
     /// Returns a description of the specified queue, including its status, the data stream it delivers records from, and its configuration attributes. Returns [`DescribeQueue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_queue(&self) -> DescribeQueue {
-        DescribeQueue(rt::Call::new(&self.handle, &op::DESCRIBE_QUEUE))
+        rt::builder(&self.handle)
     }
     /// Describes the specified Kinesis data stream. Returns [`DescribeStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_stream(&self) -> DescribeStream {
-        DescribeStream(rt::Call::new(&self.handle, &op::DESCRIBE_STREAM))
+        rt::builder(&self.handle)
     }
     /// To get the description of a registered consumer, provide the ARN of the consumer. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to describe, you can use the ListStreamConsumers operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream. Returns [`DescribeStreamConsumer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_stream_consumer(&self) -> DescribeStreamConsumer {
-        DescribeStreamConsumer(
-            rt::Call::new(&self.handle, &op::DESCRIBE_STREAM_CONSUMER),
-        )
+        rt::builder(&self.handle)
     }
     /// Provides a summarized description of the specified Kinesis data stream without the shard list. Returns [`DescribeStreamSummary`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_stream_summary(&self) -> DescribeStreamSummary {
-        DescribeStreamSummary(rt::Call::new(&self.handle, &op::DESCRIBE_STREAM_SUMMARY))
+        rt::builder(&self.handle)
     }
     /// Disables enhanced monitoring. Returns [`DisableEnhancedMonitoring`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_enhanced_monitoring(&self) -> DisableEnhancedMonitoring {
-        DisableEnhancedMonitoring(
-            rt::Call::new(&self.handle, &op::DISABLE_ENHANCED_MONITORING),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DecreaseStreamRetentionPeriod` operation.

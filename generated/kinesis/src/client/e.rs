@@ -10,9 +10,7 @@ impl super::Client {
     /// Enables enhanced Kinesis data stream monitoring for shard-level metrics. Returns [`EnableEnhancedMonitoring`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_enhanced_monitoring(&self) -> EnableEnhancedMonitoring {
-        EnableEnhancedMonitoring(
-            rt::Call::new(&self.handle, &op::ENABLE_ENHANCED_MONITORING),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `EnableEnhancedMonitoring` operation.

@@ -10,17 +10,17 @@ impl super::Client {
     /// Gets data records from a Kinesis data stream's shard. Returns [`GetRecords`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_records(&self) -> GetRecords {
-        GetRecords(rt::Call::new(&self.handle, &op::GET_RECORDS))
+        rt::builder(&self.handle)
     }
     /// Returns a policy attached to the specified data stream, consumer, or queue. Request patterns can be one of the following: Returns [`GetResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_resource_policy(&self) -> GetResourcePolicy {
-        GetResourcePolicy(rt::Call::new(&self.handle, &op::GET_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
     /// Gets an Amazon Kinesis shard iterator. A shard iterator expires 5 minutes after it is returned to the requester. Returns [`GetShardIterator`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_shard_iterator(&self) -> GetShardIterator {
-        GetShardIterator(rt::Call::new(&self.handle, &op::GET_SHARD_ITERATOR))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetRecords` operation.

@@ -10,9 +10,7 @@ impl super::Client {
     /// Increases the Kinesis data stream's retention period, which is the length of time data records are accessible after they are added to the stream. The maximum value of a stream's retention period is 8760 hours (365 days). Returns [`IncreaseStreamRetentionPeriod`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn increase_stream_retention_period(&self) -> IncreaseStreamRetentionPeriod {
-        IncreaseStreamRetentionPeriod(
-            rt::Call::new(&self.handle, &op::INCREASE_STREAM_RETENTION_PERIOD),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `IncreaseStreamRetentionPeriod` operation.

@@ -10,37 +10,37 @@ impl super::Client {
     /// Lists the channels in your account. You can filter the results by source stream. The results are paginated. Use the `NextToken` value returned in the response to retrieve additional results. Returns [`ListChannels`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_channels(&self) -> ListChannels {
-        ListChannels(rt::Call::new(&self.handle, &op::LIST_CHANNELS))
+        rt::builder(&self.handle)
     }
     /// Returns a summary of each queue in the Amazon Web Services account and Region used by the request. Use `StreamFilter` to list only the queues on a particular data stream. Returns [`ListQueues`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_queues(&self) -> ListQueues {
-        ListQueues(rt::Call::new(&self.handle, &op::LIST_QUEUES))
+        rt::builder(&self.handle)
     }
     /// Lists the shards in a stream and provides information about each shard. This operation has a limit of 1000 transactions per second per data stream. Returns [`ListShards`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_shards(&self) -> ListShards {
-        ListShards(rt::Call::new(&self.handle, &op::LIST_SHARDS))
+        rt::builder(&self.handle)
     }
     /// Lists the consumers registered to receive data from a stream using enhanced fan-out, and provides information about each consumer. Returns [`ListStreamConsumers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_stream_consumers(&self) -> ListStreamConsumers {
-        ListStreamConsumers(rt::Call::new(&self.handle, &op::LIST_STREAM_CONSUMERS))
+        rt::builder(&self.handle)
     }
     /// Lists your Kinesis data streams. Returns [`ListStreams`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_streams(&self) -> ListStreams {
-        ListStreams(rt::Call::new(&self.handle, &op::LIST_STREAMS))
+        rt::builder(&self.handle)
     }
     /// List all tags added to the specified Kinesis resource. Each tag is a label consisting of a user-defined key and value. Tags can help you manage, identify, organize, search for, and filter resources. Returns [`ListTagsForResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_resource(&self) -> ListTagsForResource {
-        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
+        rt::builder(&self.handle)
     }
     /// Lists the tags for the specified Kinesis data stream. This operation has a limit of five transactions per second per account. Returns [`ListTagsForStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_stream(&self) -> ListTagsForStream {
-        ListTagsForStream(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_STREAM))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListChannels` operation.

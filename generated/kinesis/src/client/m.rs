@@ -10,7 +10,7 @@ impl super::Client {
     /// Merges two adjacent shards in a Kinesis data stream and combines them into a single shard to reduce the stream's capacity to ingest and transport data. This API is only supported for the data streams with the provisioned capacity mode. Two shards are considered adjacent if the union of the hash key ranges for the two shards form a contiguous set with no gaps. For example, if you have two shards, one with a hash key range of 276...381 and the other with a hash key range of 382...454, then you could merge these two shards into a single shard that would have a hash key range of 276...454. After the merge, the single child shard receives data for all hash key values covered by the two parent shards. Returns [`MergeShards`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn merge_shards(&self) -> MergeShards {
-        MergeShards(rt::Call::new(&self.handle, &op::MERGE_SHARDS))
+        rt::builder(&self.handle)
     }
 }
 /// The `MergeShards` operation.

@@ -10,17 +10,17 @@ impl super::Client {
     /// Writes a single data record into an Amazon Kinesis data stream. Call `PutRecord` to send data into the stream for real-time ingestion and subsequent processing, one record at a time. Each shard can support writes up to 1,000 records per second, up to a maximum data write total of 10 MiB per second. Returns [`PutRecord`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_record(&self) -> PutRecord {
-        PutRecord(rt::Call::new(&self.handle, &op::PUT_RECORD))
+        rt::builder(&self.handle)
     }
     /// Writes multiple data records into a Kinesis data stream in a single call (also referred to as a `PutRecords` request). Use this operation to send data into the stream for data ingestion and processing. Returns [`PutRecords`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_records(&self) -> PutRecords {
-        PutRecords(rt::Call::new(&self.handle, &op::PUT_RECORDS))
+        rt::builder(&self.handle)
     }
     /// Attaches a resource-based policy to a data stream, a queue, or an enhanced fan-out consumer. If you are using an identity other than the root user of the Amazon Web Services account that owns the resource, the calling identity must have the `PutResourcePolicy` permissions on the specified Kinesis Data Streams resource and belong to the owner's account in order to use this operation. If you don't have `PutResourcePolicy` permissions, Amazon Kinesis Data Streams returns a `403 Access Denied error`. If you receive a `ResourceNotFoundException`, check to see if you passed a valid stream or consumer resource. Returns [`PutResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_resource_policy(&self) -> PutResourcePolicy {
-        PutResourcePolicy(rt::Call::new(&self.handle, &op::PUT_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutRecord` operation.

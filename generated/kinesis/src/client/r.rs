@@ -10,33 +10,27 @@ impl super::Client {
     /// Receives up to 10 dead-letter records from the specified queue. Each queue has built-in dead-letter handling: when a record has been received `MaxReceiveCount` times without being acknowledged, it becomes a dead-letter record, which usually means your queue consumer could not process it. The dead-letter record stays in the same queue, and ReceiveQueueRecords no longer returns it. Returns [`ReceiveDeadLetterQueueRecords`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn receive_dead_letter_queue_records(&self) -> ReceiveDeadLetterQueueRecords {
-        ReceiveDeadLetterQueueRecords(
-            rt::Call::new(&self.handle, &op::RECEIVE_DEAD_LETTER_QUEUE_RECORDS),
-        )
+        rt::builder(&self.handle)
     }
     /// Receives up to 10 records from the specified queue. Each record is returned with a receipt handle, which is the identifier you use to acknowledge the record or change its visibility. Returns [`ReceiveQueueRecords`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn receive_queue_records(&self) -> ReceiveQueueRecords {
-        ReceiveQueueRecords(rt::Call::new(&self.handle, &op::RECEIVE_QUEUE_RECORDS))
+        rt::builder(&self.handle)
     }
     /// Registers a consumer with a Kinesis data stream. When you use this operation, the consumer you register can then call SubscribeToShard to receive data from the stream using enhanced fan-out, at a rate of up to 2 MiB per second for every shard you subscribe to. This rate is unaffected by the total number of consumers that read from the same stream. Returns [`RegisterStreamConsumer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn register_stream_consumer(&self) -> RegisterStreamConsumer {
-        RegisterStreamConsumer(
-            rt::Call::new(&self.handle, &op::REGISTER_STREAM_CONSUMER),
-        )
+        rt::builder(&self.handle)
     }
     /// Removes tags from the specified Kinesis data stream. Removed tags are deleted and cannot be recovered after this operation successfully completes. Returns [`RemoveTagsFromStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_tags_from_stream(&self) -> RemoveTagsFromStream {
-        RemoveTagsFromStream(rt::Call::new(&self.handle, &op::REMOVE_TAGS_FROM_STREAM))
+        rt::builder(&self.handle)
     }
     /// Restores up to 10 dead-letter records in the specified queue. Restoring a record clears its dead-letter state and resets its receive count, so ReceiveQueueRecords can return it again, up to `MaxReceiveCount` times before it becomes a dead-letter record again. The result for each entry is reported individually in the response. Returns [`RestoreDeadLetterQueueRecords`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn restore_dead_letter_queue_records(&self) -> RestoreDeadLetterQueueRecords {
-        RestoreDeadLetterQueueRecords(
-            rt::Call::new(&self.handle, &op::RESTORE_DEAD_LETTER_QUEUE_RECORDS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ReceiveDeadLetterQueueRecords` operation.

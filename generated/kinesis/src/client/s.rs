@@ -10,22 +10,22 @@ impl super::Client {
     /// Splits a shard into two new shards in the Kinesis data stream, to increase the stream's capacity to ingest and transport data. `SplitShard` is called when there is a need to increase the overall capacity of a stream because of an expected increase in the volume of data records being ingested. This API is only supported for the data streams with the provisioned capacity mode. Returns [`SplitShard`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn split_shard(&self) -> SplitShard {
-        SplitShard(rt::Call::new(&self.handle, &op::SPLIT_SHARD))
+        rt::builder(&self.handle)
     }
     /// Enables or updates server-side encryption using an Amazon Web Services KMS key for a specified stream. Returns [`StartStreamEncryption`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_stream_encryption(&self) -> StartStreamEncryption {
-        StartStreamEncryption(rt::Call::new(&self.handle, &op::START_STREAM_ENCRYPTION))
+        rt::builder(&self.handle)
     }
     /// Disables server-side encryption for a specified stream. Returns [`StopStreamEncryption`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn stop_stream_encryption(&self) -> StopStreamEncryption {
-        StopStreamEncryption(rt::Call::new(&self.handle, &op::STOP_STREAM_ENCRYPTION))
+        rt::builder(&self.handle)
     }
     /// This operation establishes an HTTP/2 connection between the consumer you specify in the `ConsumerARN` parameter and the shard you specify in the `ShardId` parameter. After the connection is successfully established, Kinesis Data Streams pushes records from the shard to the consumer over this connection. Before you call this operation, call RegisterStreamConsumer to register the consumer with Kinesis Data Streams. Returns [`SubscribeToShard`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn subscribe_to_shard(&self) -> SubscribeToShard {
-        SubscribeToShard(rt::Call::new(&self.handle, &op::SUBSCRIBE_TO_SHARD))
+        rt::builder(&self.handle)
     }
 }
 /// The `SplitShard` operation.

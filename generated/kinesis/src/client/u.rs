@@ -10,69 +10,61 @@ impl super::Client {
     /// Removes tags from the specified Kinesis resource. Removed tags are deleted and can't be recovered after this operation completes successfully. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
-        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
+        rt::builder(&self.handle)
     }
     /// Updates the account-level settings for Amazon Kinesis Data Streams. Returns [`UpdateAccountSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_account_settings(&self) -> UpdateAccountSettings {
-        UpdateAccountSettings(rt::Call::new(&self.handle, &op::UPDATE_ACCOUNT_SETTINGS))
+        rt::builder(&self.handle)
     }
     /// Updates the data freshness interval or the Amazon CloudWatch Logs configuration of an existing channel. You cannot change the destination, source stream, record format, schema, encryption configuration, or service execution role of an existing channel. To change any other setting, delete the channel and create a new one. Returns [`UpdateChannel`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_channel(&self) -> UpdateChannel {
-        UpdateChannel(rt::Call::new(&self.handle, &op::UPDATE_CHANNEL))
+        rt::builder(&self.handle)
     }
     /// Changes the visibility timeout of up to 10 dead-letter records that you have received from the specified queue but not yet acknowledged. The result for each entry is reported individually in the response. Returns [`UpdateDeadLetterQueueRecordsVisibility`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_dead_letter_queue_records_visibility(
         &self,
     ) -> UpdateDeadLetterQueueRecordsVisibility {
-        UpdateDeadLetterQueueRecordsVisibility(
-            rt::Call::new(&self.handle, &op::UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY),
-        )
+        rt::builder(&self.handle)
     }
     /// This allows you to update the `MaxRecordSize` of a single record that you can write to, and read from a stream. You can ingest and digest single records up to 10240 KiB. Returns [`UpdateMaxRecordSize`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_max_record_size(&self) -> UpdateMaxRecordSize {
-        UpdateMaxRecordSize(rt::Call::new(&self.handle, &op::UPDATE_MAX_RECORD_SIZE))
+        rt::builder(&self.handle)
     }
     /// Updates the configuration attributes of the specified queue. You can change the queue's visibility timeout, its dead-letter handling configuration, or both. Returns [`UpdateQueue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_queue(&self) -> UpdateQueue {
-        UpdateQueue(rt::Call::new(&self.handle, &op::UPDATE_QUEUE))
+        rt::builder(&self.handle)
     }
     /// Changes the visibility timeout of up to 10 records that you have received from the specified queue but not yet acknowledged. The result for each entry is reported individually in the response. Returns [`UpdateQueueRecordsVisibility`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_queue_records_visibility(&self) -> UpdateQueueRecordsVisibility {
-        UpdateQueueRecordsVisibility(
-            rt::Call::new(&self.handle, &op::UPDATE_QUEUE_RECORDS_VISIBILITY),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates the shard count of the specified stream to the specified number of shards. This API is only supported for the data streams with the provisioned capacity mode. Returns [`UpdateShardCount`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_shard_count(&self) -> UpdateShardCount {
-        UpdateShardCount(rt::Call::new(&self.handle, &op::UPDATE_SHARD_COUNT))
+        rt::builder(&self.handle)
     }
     /// Updates the capacity mode of the data stream. Currently, in Kinesis Data Streams, you can choose between an **on-demand** capacity mode and a **provisioned** capacity mode for your data stream. Returns [`UpdateStreamMode`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_stream_mode(&self) -> UpdateStreamMode {
-        UpdateStreamMode(rt::Call::new(&self.handle, &op::UPDATE_STREAM_MODE))
+        rt::builder(&self.handle)
     }
     /// Updates the record distribution strategy for the specified Amazon Kinesis Data Streams on-demand data stream. The record distribution strategy determines how Amazon Kinesis Data Streams distributes records across the shards in a stream. Returns [`UpdateStreamRecordDistributionStrategy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_stream_record_distribution_strategy(
         &self,
     ) -> UpdateStreamRecordDistributionStrategy {
-        UpdateStreamRecordDistributionStrategy(
-            rt::Call::new(&self.handle, &op::UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates the warm throughput configuration for the specified Amazon Kinesis Data Streams on-demand data stream. Updates the warm throughput configuration for the specified on-demand data stream. Use this operation to scale your stream to a specified throughput level before anticipated traffic spikes, or to release excess capacity after traffic has decreased. Returns [`UpdateStreamWarmThroughput`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_stream_warm_throughput(&self) -> UpdateStreamWarmThroughput {
-        UpdateStreamWarmThroughput(
-            rt::Call::new(&self.handle, &op::UPDATE_STREAM_WARM_THROUGHPUT),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `UntagResource` operation.

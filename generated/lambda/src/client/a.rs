@@ -10,14 +10,12 @@ impl super::Client {
     /// Adds permissions to the resource-based policy of a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Use this action to grant layer usage permission to other accounts. You can grant permission to a single account, all accounts in an organization, or all Amazon Web Services accounts. Returns [`AddLayerVersionPermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn add_layer_version_permission(&self) -> AddLayerVersionPermission {
-        AddLayerVersionPermission(
-            rt::Call::new(&self.handle, &op::ADD_LAYER_VERSION_PERMISSION),
-        )
+        rt::builder(&self.handle)
     }
     /// Grants a [principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#Principal_specifying) permission to use a function. You can apply the policy at the function level, or specify a qualifier to restrict access to a single version or alias. If you use a qualifier, the invoker must use the full Amazon Resource Name (ARN) of that version or alias to invoke the function. Note: Lambda does not support adding policies to version $LATEST. Returns [`AddPermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn add_permission(&self) -> AddPermission {
-        AddPermission(rt::Call::new(&self.handle, &op::ADD_PERMISSION))
+        rt::builder(&self.handle)
     }
 }
 /// The `AddLayerVersionPermission` operation.

@@ -10,47 +10,37 @@ impl super::Client {
     /// Saves the progress of a [durable function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution during runtime. This API is used by the Lambda durable functions SDK to checkpoint completed steps and schedule asynchronous operations. You typically don't need to call this API directly as the SDK handles checkpointing automatically. Returns [`CheckpointDurableExecution`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn checkpoint_durable_execution(&self) -> CheckpointDurableExecution {
-        CheckpointDurableExecution(
-            rt::Call::new(&self.handle, &op::CHECKPOINT_DURABLE_EXECUTION),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates an [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda Event Function version. Use aliases to provide clients with a function identifier that you can update to invoke a different version. Returns [`CreateAlias`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_alias(&self) -> CreateAlias {
-        CreateAlias(rt::Call::new(&self.handle, &op::CREATE_ALIAS))
+        rt::builder(&self.handle)
     }
     /// Creates a capacity provider that manages compute resources for Lambda Event Functions Returns [`CreateCapacityProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_capacity_provider(&self) -> CreateCapacityProvider {
-        CreateCapacityProvider(
-            rt::Call::new(&self.handle, &op::CREATE_CAPACITY_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a code signing configuration. A [code signing configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html) defines a list of allowed signing profiles and defines the code-signing validation policy (action to be taken if deployment validation checks fail). Returns [`CreateCodeSigningConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_code_signing_config(&self) -> CreateCodeSigningConfig {
-        CreateCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::CREATE_CODE_SIGNING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a mapping between an event source and an Lambda Event Function. Lambda reads items from the event source and invokes the function. Returns [`CreateEventSourceMapping`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_event_source_mapping(&self) -> CreateEventSourceMapping {
-        CreateEventSourceMapping(
-            rt::Call::new(&self.handle, &op::CREATE_EVENT_SOURCE_MAPPING),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a Lambda Event Function. To create a function, you need a [deployment package](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html) and an [execution role](https://docs.aws.amazon.com/lambda/latest/dg/intro-permission-model.html#lambda-intro-execution-role). The deployment package is a .zip file archive or container image that contains your function code. The execution role grants the function permission to use Amazon Web Services services, such as Amazon CloudWatch Logs for log streaming and X-Ray for request tracing. Returns [`CreateFunction`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_function(&self) -> CreateFunction {
-        CreateFunction(rt::Call::new(&self.handle, &op::CREATE_FUNCTION))
+        rt::builder(&self.handle)
     }
     /// Creates a Lambda function URL with the specified configuration parameters. A function URL is a dedicated HTTP(S) endpoint that you can use to invoke your function. Returns [`CreateFunctionUrlConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_function_url_config(&self) -> CreateFunctionUrlConfig {
-        CreateFunctionUrlConfig(
-            rt::Call::new(&self.handle, &op::CREATE_FUNCTION_URL_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `CheckpointDurableExecution` operation.

@@ -10,91 +10,73 @@ impl super::Client {
     /// Deletes a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html). Returns [`DeleteAlias`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_alias(&self) -> DeleteAlias {
-        DeleteAlias(rt::Call::new(&self.handle, &op::DELETE_ALIAS))
+        rt::builder(&self.handle)
     }
     /// Deletes a capacity provider. You cannot delete a capacity provider that is currently being used by Lambda functions. Returns [`DeleteCapacityProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_capacity_provider(&self) -> DeleteCapacityProvider {
-        DeleteCapacityProvider(
-            rt::Call::new(&self.handle, &op::DELETE_CAPACITY_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the code signing configuration. You can delete the code signing configuration only if no function is using it. Returns [`DeleteCodeSigningConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_code_signing_config(&self) -> DeleteCodeSigningConfig {
-        DeleteCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::DELETE_CODE_SIGNING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a completed Lambda [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) and its data. The execution must be in a terminal state (`SUCCEEDED`, `FAILED`, `STOPPED`, or `TIMED_OUT`). Otherwise, this operation returns a `ResourceConflictException`. Returns [`DeleteDurableExecution`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_durable_execution(&self) -> DeleteDurableExecution {
-        DeleteDurableExecution(
-            rt::Call::new(&self.handle, &op::DELETE_DURABLE_EXECUTION),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes an [event source mapping](https://docs.aws.amazon.com/lambda/latest/dg/intro-invocation-modes.html). You can get the identifier of a mapping from the output of ListEventSourceMappings. Returns [`DeleteEventSourceMapping`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_event_source_mapping(&self) -> DeleteEventSourceMapping {
-        DeleteEventSourceMapping(
-            rt::Call::new(&self.handle, &op::DELETE_EVENT_SOURCE_MAPPING),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a Lambda Event Function. To delete a specific function version, use the `Qualifier` parameter. Otherwise, all versions and aliases are deleted. This doesn't require the user to have explicit permissions for DeleteAlias. Returns [`DeleteFunction`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_function(&self) -> DeleteFunction {
-        DeleteFunction(rt::Call::new(&self.handle, &op::DELETE_FUNCTION))
+        rt::builder(&self.handle)
     }
     /// Removes the code signing configuration from the function. Returns [`DeleteFunctionCodeSigningConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_function_code_signing_config(
         &self,
     ) -> DeleteFunctionCodeSigningConfig {
-        DeleteFunctionCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::DELETE_FUNCTION_CODE_SIGNING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Removes a concurrent execution limit from a Lambda Event Function. Returns [`DeleteFunctionConcurrency`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_function_concurrency(&self) -> DeleteFunctionConcurrency {
-        DeleteFunctionConcurrency(
-            rt::Call::new(&self.handle, &op::DELETE_FUNCTION_CONCURRENCY),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the configuration for asynchronous invocation for a function, version, or alias. Returns [`DeleteFunctionEventInvokeConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_function_event_invoke_config(
         &self,
     ) -> DeleteFunctionEventInvokeConfig {
-        DeleteFunctionEventInvokeConfig(
-            rt::Call::new(&self.handle, &op::DELETE_FUNCTION_EVENT_INVOKE_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a Lambda function URL. When you delete a function URL, you can't recover it. Creating a new function URL results in a different URL address. Returns [`DeleteFunctionUrlConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_function_url_config(&self) -> DeleteFunctionUrlConfig {
-        DeleteFunctionUrlConfig(
-            rt::Call::new(&self.handle, &op::DELETE_FUNCTION_URL_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Deleted versions can no longer be viewed or added to functions. To avoid breaking functions, a copy of the version remains in Lambda until no functions refer to it. Returns [`DeleteLayerVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_layer_version(&self) -> DeleteLayerVersion {
-        DeleteLayerVersion(rt::Call::new(&self.handle, &op::DELETE_LAYER_VERSION))
+        rt::builder(&self.handle)
     }
     /// Deletes the provisioned concurrency configuration for a function. Returns [`DeleteProvisionedConcurrencyConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_provisioned_concurrency_config(
         &self,
     ) -> DeleteProvisionedConcurrencyConfig {
-        DeleteProvisionedConcurrencyConfig(
-            rt::Call::new(&self.handle, &op::DELETE_PROVISIONED_CONCURRENCY_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) from a Lambda resource. Returns [`DeleteResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_resource_policy(&self) -> DeleteResourcePolicy {
-        DeleteResourcePolicy(rt::Call::new(&self.handle, &op::DELETE_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteAlias` operation.

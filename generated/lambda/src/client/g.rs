@@ -10,98 +10,82 @@ impl super::Client {
     /// Retrieves details about your account's [limits](https://docs.aws.amazon.com/lambda/latest/dg/limits.html) and usage in an Amazon Web Services Region. Returns [`GetAccountSettings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_account_settings(&self) -> GetAccountSettings {
-        GetAccountSettings(rt::Call::new(&self.handle, &op::GET_ACCOUNT_SETTINGS))
+        rt::builder(&self.handle)
     }
     /// Returns details about a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html). Returns [`GetAlias`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_alias(&self) -> GetAlias {
-        GetAlias(rt::Call::new(&self.handle, &op::GET_ALIAS))
+        rt::builder(&self.handle)
     }
     /// Retrieves information about a specific capacity provider, including its configuration, state, and associated resources. Returns [`GetCapacityProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_capacity_provider(&self) -> GetCapacityProvider {
-        GetCapacityProvider(rt::Call::new(&self.handle, &op::GET_CAPACITY_PROVIDER))
+        rt::builder(&self.handle)
     }
     /// Returns information about the specified code signing configuration. Returns [`GetCodeSigningConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_code_signing_config(&self) -> GetCodeSigningConfig {
-        GetCodeSigningConfig(rt::Call::new(&self.handle, &op::GET_CODE_SIGNING_CONFIG))
+        rt::builder(&self.handle)
     }
     /// Retrieves detailed information about a specific [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including its current status, input payload, result or error information, and execution metadata such as start time and usage statistics. Returns [`GetDurableExecution`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_durable_execution(&self) -> GetDurableExecution {
-        GetDurableExecution(rt::Call::new(&self.handle, &op::GET_DURABLE_EXECUTION))
+        rt::builder(&self.handle)
     }
     /// Retrieves the execution history for a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), showing all the steps, callbacks, and events that occurred during the execution. This provides a detailed audit trail of the execution's progress over time. Returns [`GetDurableExecutionHistory`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_durable_execution_history(&self) -> GetDurableExecutionHistory {
-        GetDurableExecutionHistory(
-            rt::Call::new(&self.handle, &op::GET_DURABLE_EXECUTION_HISTORY),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the current execution state required for the replay process during [durable function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution. This API is used by the Lambda durable functions SDK to get state information needed for replay. You typically don't need to call this API directly as the SDK handles state management automatically. Returns [`GetDurableExecutionState`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_durable_execution_state(&self) -> GetDurableExecutionState {
-        GetDurableExecutionState(
-            rt::Call::new(&self.handle, &op::GET_DURABLE_EXECUTION_STATE),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns details about an event source mapping. You can get the identifier of a mapping from the output of ListEventSourceMappings. Returns [`GetEventSourceMapping`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_event_source_mapping(&self) -> GetEventSourceMapping {
-        GetEventSourceMapping(rt::Call::new(&self.handle, &op::GET_EVENT_SOURCE_MAPPING))
+        rt::builder(&self.handle)
     }
     /// Returns information about a Lambda Event Function or function version, with a link to download the deployment package that's valid for 10 minutes. If you specify a function version, only details that are specific to that version are returned. Returns [`GetFunction`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function(&self) -> GetFunction {
-        GetFunction(rt::Call::new(&self.handle, &op::GET_FUNCTION))
+        rt::builder(&self.handle)
     }
     /// Returns the code signing configuration for the specified function. Returns [`GetFunctionCodeSigningConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_code_signing_config(&self) -> GetFunctionCodeSigningConfig {
-        GetFunctionCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::GET_FUNCTION_CODE_SIGNING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns details about the reserved concurrency configuration for a function. To set a concurrency limit for a function, use PutFunctionConcurrency. Returns [`GetFunctionConcurrency`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_concurrency(&self) -> GetFunctionConcurrency {
-        GetFunctionConcurrency(
-            rt::Call::new(&self.handle, &op::GET_FUNCTION_CONCURRENCY),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns the version-specific settings of a Lambda Event Function or version. The output includes only options that can vary between versions of a function. To modify these settings, use UpdateFunctionConfiguration. Returns [`GetFunctionConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_configuration(&self) -> GetFunctionConfiguration {
-        GetFunctionConfiguration(
-            rt::Call::new(&self.handle, &op::GET_FUNCTION_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the configuration for asynchronous invocation for a function, version, or alias. Returns [`GetFunctionEventInvokeConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_event_invoke_config(&self) -> GetFunctionEventInvokeConfig {
-        GetFunctionEventInvokeConfig(
-            rt::Call::new(&self.handle, &op::GET_FUNCTION_EVENT_INVOKE_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns your function's [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration. Returns [`GetFunctionRecursionConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_recursion_config(&self) -> GetFunctionRecursionConfig {
-        GetFunctionRecursionConfig(
-            rt::Call::new(&self.handle, &op::GET_FUNCTION_RECURSION_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the scaling configuration for a Lambda Managed Instances function. Returns [`GetFunctionScalingConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_scaling_config(&self) -> GetFunctionScalingConfig {
-        GetFunctionScalingConfig(
-            rt::Call::new(&self.handle, &op::GET_FUNCTION_SCALING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns details about a Lambda function URL. Returns [`GetFunctionUrlConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_function_url_config(&self) -> GetFunctionUrlConfig {
-        GetFunctionUrlConfig(rt::Call::new(&self.handle, &op::GET_FUNCTION_URL_CONFIG))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetAccountSettings` operation.
@@ -497,41 +481,37 @@ impl super::Client {
     /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes. Returns [`GetLayerVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_layer_version(&self) -> GetLayerVersion {
-        GetLayerVersion(rt::Call::new(&self.handle, &op::GET_LAYER_VERSION))
+        rt::builder(&self.handle)
     }
     /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes. Returns [`GetLayerVersionByArn`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_layer_version_by_arn(&self) -> GetLayerVersionByArn {
-        GetLayerVersionByArn(rt::Call::new(&self.handle, &op::GET_LAYER_VERSION_BY_ARN))
+        rt::builder(&self.handle)
     }
     /// Returns the permission policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission. Returns [`GetLayerVersionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_layer_version_policy(&self) -> GetLayerVersionPolicy {
-        GetLayerVersionPolicy(rt::Call::new(&self.handle, &op::GET_LAYER_VERSION_POLICY))
+        rt::builder(&self.handle)
     }
     /// Returns the [resource-based IAM policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) for a function, version, or alias. Returns [`GetPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_policy(&self) -> GetPolicy {
-        GetPolicy(rt::Call::new(&self.handle, &op::GET_POLICY))
+        rt::builder(&self.handle)
     }
     /// Retrieves the provisioned concurrency configuration for a function's alias or version. Returns [`GetProvisionedConcurrencyConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_provisioned_concurrency_config(&self) -> GetProvisionedConcurrencyConfig {
-        GetProvisionedConcurrencyConfig(
-            rt::Call::new(&self.handle, &op::GET_PROVISIONED_CONCURRENCY_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) attached to a Lambda resource. Returns [`GetResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_resource_policy(&self) -> GetResourcePolicy {
-        GetResourcePolicy(rt::Call::new(&self.handle, &op::GET_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
     /// Retrieves the runtime management configuration for a function's version. If the runtime update mode is **Manual**, this includes the ARN of the runtime version and the runtime update mode. If the runtime update mode is **Auto** or **Function update**, this includes the runtime update mode and `null` is returned for the ARN. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html). Returns [`GetRuntimeManagementConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_runtime_management_config(&self) -> GetRuntimeManagementConfig {
-        GetRuntimeManagementConfig(
-            rt::Call::new(&self.handle, &op::GET_RUNTIME_MANAGEMENT_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `GetLayerVersion` operation.

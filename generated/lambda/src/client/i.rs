@@ -10,21 +10,18 @@ impl super::Client {
     /// Invokes a Lambda Event Function. You can invoke a function synchronously (and wait for the response), or asynchronously. By default, Lambda invokes your function synchronously (i.e. the`InvocationType` is `RequestResponse`). To invoke a function asynchronously, set `InvocationType` to `Event`. Lambda passes the `ClientContext` object to your function for synchronous invocations only. Returns [`Invoke`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn invoke(&self) -> Invoke {
-        Invoke(rt::Call::new(&self.handle, &op::INVOKE))
+        rt::builder(&self.handle)
     }
     /// **Note:** For asynchronous function invocation, use Invoke. Returns [`InvokeAsync`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated]
-    #[allow(deprecated)]
     #[inline]
     pub fn invoke_async(&self) -> InvokeAsync {
-        InvokeAsync(rt::Call::new(&self.handle, &op::INVOKE_ASYNC))
+        rt::builder(&self.handle)
     }
     /// Configure your Lambda Event Functions to stream response payloads back to clients. For more information, see [Configuring a Lambda function to stream responses](https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html). Returns [`InvokeWithResponseStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn invoke_with_response_stream(&self) -> InvokeWithResponseStream {
-        InvokeWithResponseStream(
-            rt::Call::new(&self.handle, &op::INVOKE_WITH_RESPONSE_STREAM),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `Invoke` operation.

@@ -10,103 +10,85 @@ impl super::Client {
     /// Returns a list of [aliases](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda Event Function. Returns [`ListAliases`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_aliases(&self) -> ListAliases {
-        ListAliases(rt::Call::new(&self.handle, &op::LIST_ALIASES))
+        rt::builder(&self.handle)
     }
     /// Returns a list of capacity providers in your account. Returns [`ListCapacityProviders`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_capacity_providers(&self) -> ListCapacityProviders {
-        ListCapacityProviders(rt::Call::new(&self.handle, &op::LIST_CAPACITY_PROVIDERS))
+        rt::builder(&self.handle)
     }
     /// Returns a list of [code signing configurations](https://docs.aws.amazon.com/lambda/latest/dg/configuring-codesigning.html). A request returns up to 10,000 configurations per call. You can use the `MaxItems` parameter to return fewer configurations per call. Returns [`ListCodeSigningConfigs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_code_signing_configs(&self) -> ListCodeSigningConfigs {
-        ListCodeSigningConfigs(
-            rt::Call::new(&self.handle, &op::LIST_CODE_SIGNING_CONFIGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns a list of [durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) for a specified Lambda function. You can filter the results by execution name, status, and start time range. This API supports pagination for large result sets. Returns [`ListDurableExecutionsByFunction`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_durable_executions_by_function(
         &self,
     ) -> ListDurableExecutionsByFunction {
-        ListDurableExecutionsByFunction(
-            rt::Call::new(&self.handle, &op::LIST_DURABLE_EXECUTIONS_BY_FUNCTION),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists event source mappings. Specify an `EventSourceArn` to show only event source mappings for a single event source. Returns [`ListEventSourceMappings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_event_source_mappings(&self) -> ListEventSourceMappings {
-        ListEventSourceMappings(
-            rt::Call::new(&self.handle, &op::LIST_EVENT_SOURCE_MAPPINGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves a list of configurations for asynchronous invocation for a Lambda Event Function. To retrieve more configurations, use the `Marker` parameter. Returns [`ListFunctionEventInvokeConfigs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_function_event_invoke_configs(&self) -> ListFunctionEventInvokeConfigs {
-        ListFunctionEventInvokeConfigs(
-            rt::Call::new(&self.handle, &op::LIST_FUNCTION_EVENT_INVOKE_CONFIGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns a list of Lambda function URLs for the specified function. Returns [`ListFunctionUrlConfigs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_function_url_configs(&self) -> ListFunctionUrlConfigs {
-        ListFunctionUrlConfigs(
-            rt::Call::new(&self.handle, &op::LIST_FUNCTION_URL_CONFIGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns a list of function versions that are configured to use a specific capacity provider. Returns [`ListFunctionVersionsByCapacityProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_function_versions_by_capacity_provider(
         &self,
     ) -> ListFunctionVersionsByCapacityProvider {
-        ListFunctionVersionsByCapacityProvider(
-            rt::Call::new(&self.handle, &op::LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns a list of Lambda Event Functions, with the version-specific configuration of each. Lambda returns up to 50 functions per call. Returns [`ListFunctions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_functions(&self) -> ListFunctions {
-        ListFunctions(rt::Call::new(&self.handle, &op::LIST_FUNCTIONS))
+        rt::builder(&self.handle)
     }
     /// List the functions that use the specified code signing configuration. You can use this method prior to deleting a code signing configuration, to verify that no functions are using it. Returns [`ListFunctionsByCodeSigningConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_functions_by_code_signing_config(
         &self,
     ) -> ListFunctionsByCodeSigningConfig {
-        ListFunctionsByCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists the versions of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Versions that have been deleted aren't listed. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only versions that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layer versions that are compatible with that architecture. Returns [`ListLayerVersions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_layer_versions(&self) -> ListLayerVersions {
-        ListLayerVersions(rt::Call::new(&self.handle, &op::LIST_LAYER_VERSIONS))
+        rt::builder(&self.handle)
     }
     /// Lists [Lambda layers](https://docs.aws.amazon.com/lambda/latest/dg/invocation-layers.html) and shows information about the latest version of each. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only layers that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layers that are compatible with that [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html). Returns [`ListLayers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_layers(&self) -> ListLayers {
-        ListLayers(rt::Call::new(&self.handle, &op::LIST_LAYERS))
+        rt::builder(&self.handle)
     }
     /// Retrieves a list of provisioned concurrency configurations for a function. Returns [`ListProvisionedConcurrencyConfigs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_provisioned_concurrency_configs(
         &self,
     ) -> ListProvisionedConcurrencyConfigs {
-        ListProvisionedConcurrencyConfigs(
-            rt::Call::new(&self.handle, &op::LIST_PROVISIONED_CONCURRENCY_CONFIGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns a function, event source mapping, or code signing configuration's [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). You can also view function tags with GetFunction. Returns [`ListTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags(&self) -> ListTags {
-        ListTags(rt::Call::new(&self.handle, &op::LIST_TAGS))
+        rt::builder(&self.handle)
     }
     /// Returns a list of [versions](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) of a Lambda Event Function, with the version-specific configuration of each. Lambda returns up to 50 versions per call. Returns [`ListVersionsByFunction`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_versions_by_function(&self) -> ListVersionsByFunction {
-        ListVersionsByFunction(
-            rt::Call::new(&self.handle, &op::LIST_VERSIONS_BY_FUNCTION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ListAliases` operation.

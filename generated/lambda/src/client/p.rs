@@ -10,71 +10,57 @@ impl super::Client {
     /// Pauses a running [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). While an execution is paused, Lambda doesn't invoke your function, but pending operations such as waits and callbacks continue to complete. Returns [`PauseDurableExecution`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn pause_durable_execution(&self) -> PauseDurableExecution {
-        PauseDurableExecution(rt::Call::new(&self.handle, &op::PAUSE_DURABLE_EXECUTION))
+        rt::builder(&self.handle)
     }
     /// Creates an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) from a ZIP archive. Each time you call `PublishLayerVersion` with the same layer name, a new version is created. Returns [`PublishLayerVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn publish_layer_version(&self) -> PublishLayerVersion {
-        PublishLayerVersion(rt::Call::new(&self.handle, &op::PUBLISH_LAYER_VERSION))
+        rt::builder(&self.handle)
     }
     /// Creates a [version](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) from the current code and configuration of a Lambda Event Function. Use versions to create a snapshot of your function code and configuration that doesn't change. Returns [`PublishVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn publish_version(&self) -> PublishVersion {
-        PublishVersion(rt::Call::new(&self.handle, &op::PUBLISH_VERSION))
+        rt::builder(&self.handle)
     }
     /// Update the code signing configuration for the function. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function. Returns [`PutFunctionCodeSigningConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_function_code_signing_config(&self) -> PutFunctionCodeSigningConfig {
-        PutFunctionCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::PUT_FUNCTION_CODE_SIGNING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Sets the maximum number of simultaneous executions for a Lambda Event Function, and reserves capacity for that concurrency level. Returns [`PutFunctionConcurrency`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_function_concurrency(&self) -> PutFunctionConcurrency {
-        PutFunctionConcurrency(
-            rt::Call::new(&self.handle, &op::PUT_FUNCTION_CONCURRENCY),
-        )
+        rt::builder(&self.handle)
     }
     /// Configures options for [asynchronous invocation](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html) on a function, version, or alias. If a configuration already exists for a function, version, or alias, this operation overwrites it. If you exclude any settings, they are removed. To set one option without affecting existing settings for other options, use UpdateFunctionEventInvokeConfig. Returns [`PutFunctionEventInvokeConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_function_event_invoke_config(&self) -> PutFunctionEventInvokeConfig {
-        PutFunctionEventInvokeConfig(
-            rt::Call::new(&self.handle, &op::PUT_FUNCTION_EVENT_INVOKE_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Sets the [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration for a Lambda Event Function. Returns [`PutFunctionRecursionConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_function_recursion_config(&self) -> PutFunctionRecursionConfig {
-        PutFunctionRecursionConfig(
-            rt::Call::new(&self.handle, &op::PUT_FUNCTION_RECURSION_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Sets the scaling configuration for a Lambda Managed Instances function. The scaling configuration defines the minimum and maximum number of execution environments that can be provisioned for the function, allowing you to control scaling behavior and resource allocation. Returns [`PutFunctionScalingConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_function_scaling_config(&self) -> PutFunctionScalingConfig {
-        PutFunctionScalingConfig(
-            rt::Call::new(&self.handle, &op::PUT_FUNCTION_SCALING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Adds a provisioned concurrency configuration to a function's alias or version. Returns [`PutProvisionedConcurrencyConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_provisioned_concurrency_config(&self) -> PutProvisionedConcurrencyConfig {
-        PutProvisionedConcurrencyConfig(
-            rt::Call::new(&self.handle, &op::PUT_PROVISIONED_CONCURRENCY_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Adds a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) to a Lambda resource. Resource-based policies grant access to other [Amazon Web Services accounts](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html), [organizations](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-organization.html), or [services](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html). Resource-based policies apply to a single Lambda resource (for example, a function, function version, or function alias). Returns [`PutResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_resource_policy(&self) -> PutResourcePolicy {
-        PutResourcePolicy(rt::Call::new(&self.handle, &op::PUT_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
     /// Sets the runtime management configuration for a function's version. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html). Returns [`PutRuntimeManagementConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_runtime_management_config(&self) -> PutRuntimeManagementConfig {
-        PutRuntimeManagementConfig(
-            rt::Call::new(&self.handle, &op::PUT_RUNTIME_MANAGEMENT_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `PauseDurableExecution` operation.

@@ -10,21 +10,17 @@ impl super::Client {
     /// Removes a statement from the permissions policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission. Returns [`RemoveLayerVersionPermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_layer_version_permission(&self) -> RemoveLayerVersionPermission {
-        RemoveLayerVersionPermission(
-            rt::Call::new(&self.handle, &op::REMOVE_LAYER_VERSION_PERMISSION),
-        )
+        rt::builder(&self.handle)
     }
     /// Revokes function-use permission from an Amazon Web Services service or another Amazon Web Services account. You can get the ID of the statement from the output of GetPolicy. Returns [`RemovePermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_permission(&self) -> RemovePermission {
-        RemovePermission(rt::Call::new(&self.handle, &op::REMOVE_PERMISSION))
+        rt::builder(&self.handle)
     }
     /// Resumes a paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). If the pause interrupted an invocation, or an operation completed while the execution was paused, Lambda invokes your function. Otherwise, the execution continues to wait for its pending operations. Returns [`ResumeDurableExecution`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn resume_durable_execution(&self) -> ResumeDurableExecution {
-        ResumeDurableExecution(
-            rt::Call::new(&self.handle, &op::RESUME_DURABLE_EXECUTION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `RemoveLayerVersionPermission` operation.

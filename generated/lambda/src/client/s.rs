@@ -12,32 +12,26 @@ impl super::Client {
     pub fn send_durable_execution_callback_failure(
         &self,
     ) -> SendDurableExecutionCallbackFailure {
-        SendDurableExecutionCallbackFailure(
-            rt::Call::new(&self.handle, &op::SEND_DURABLE_EXECUTION_CALLBACK_FAILURE),
-        )
+        rt::builder(&self.handle)
     }
     /// Sends a heartbeat signal for a long-running callback operation to prevent timeout. Use this API to extend the callback timeout period while the external operation is still in progress. Returns [`SendDurableExecutionCallbackHeartbeat`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn send_durable_execution_callback_heartbeat(
         &self,
     ) -> SendDurableExecutionCallbackHeartbeat {
-        SendDurableExecutionCallbackHeartbeat(
-            rt::Call::new(&self.handle, &op::SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT),
-        )
+        rt::builder(&self.handle)
     }
     /// Sends a successful completion response for a callback operation in a durable execution. Use this API when an external system has successfully completed a callback operation. Returns [`SendDurableExecutionCallbackSuccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn send_durable_execution_callback_success(
         &self,
     ) -> SendDurableExecutionCallbackSuccess {
-        SendDurableExecutionCallbackSuccess(
-            rt::Call::new(&self.handle, &op::SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS),
-        )
+        rt::builder(&self.handle)
     }
     /// Stops a running or paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). The execution transitions to STOPPED status and cannot be resumed. Any in-progress operations are terminated. Returns [`StopDurableExecution`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn stop_durable_execution(&self) -> StopDurableExecution {
-        StopDurableExecution(rt::Call::new(&self.handle, &op::STOP_DURABLE_EXECUTION))
+        rt::builder(&self.handle)
     }
 }
 /// The `SendDurableExecutionCallbackFailure` operation.

@@ -10,61 +10,49 @@ impl super::Client {
     /// Removes [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a function, event source mapping, or code signing configuration. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
-        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
+        rt::builder(&self.handle)
     }
     /// Updates the configuration of a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html). Returns [`UpdateAlias`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_alias(&self) -> UpdateAlias {
-        UpdateAlias(rt::Call::new(&self.handle, &op::UPDATE_ALIAS))
+        rt::builder(&self.handle)
     }
     /// Updates the configuration of an existing capacity provider. Returns [`UpdateCapacityProvider`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_capacity_provider(&self) -> UpdateCapacityProvider {
-        UpdateCapacityProvider(
-            rt::Call::new(&self.handle, &op::UPDATE_CAPACITY_PROVIDER),
-        )
+        rt::builder(&self.handle)
     }
     /// Update the code signing configuration. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function. Returns [`UpdateCodeSigningConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_code_signing_config(&self) -> UpdateCodeSigningConfig {
-        UpdateCodeSigningConfig(
-            rt::Call::new(&self.handle, &op::UPDATE_CODE_SIGNING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates an event source mapping. You can change the function that Lambda invokes, or pause invocation and resume later from the same location. Returns [`UpdateEventSourceMapping`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_event_source_mapping(&self) -> UpdateEventSourceMapping {
-        UpdateEventSourceMapping(
-            rt::Call::new(&self.handle, &op::UPDATE_EVENT_SOURCE_MAPPING),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates a Lambda Event Function's code. If code signing is enabled for the function, the code package must be signed by a trusted publisher. For more information, see [Configuring code signing for Lambda](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html). Returns [`UpdateFunctionCode`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_function_code(&self) -> UpdateFunctionCode {
-        UpdateFunctionCode(rt::Call::new(&self.handle, &op::UPDATE_FUNCTION_CODE))
+        rt::builder(&self.handle)
     }
     /// Modifies the version-specific settings of a Lambda Event Function. Returns [`UpdateFunctionConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_function_configuration(&self) -> UpdateFunctionConfiguration {
-        UpdateFunctionConfiguration(
-            rt::Call::new(&self.handle, &op::UPDATE_FUNCTION_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates the configuration for asynchronous invocation for a function, version, or alias. Returns [`UpdateFunctionEventInvokeConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_function_event_invoke_config(
         &self,
     ) -> UpdateFunctionEventInvokeConfig {
-        UpdateFunctionEventInvokeConfig(
-            rt::Call::new(&self.handle, &op::UPDATE_FUNCTION_EVENT_INVOKE_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates the configuration for a function URL of a Lambda Event Function. Returns [`UpdateFunctionUrlConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_function_url_config(&self) -> UpdateFunctionUrlConfig {
-        UpdateFunctionUrlConfig(
-            rt::Call::new(&self.handle, &op::UPDATE_FUNCTION_URL_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `UntagResource` operation.

@@ -10,16 +10,14 @@ impl super::Client {
     /// Associates the specified KMS key with either one log group in the account, or with all stored CloudWatch Logs query insights results in the account. Returns [`AssociateKmsKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_kms_key(&self) -> AssociateKmsKey {
-        AssociateKmsKey(rt::Call::new(&self.handle, &op::ASSOCIATE_KMS_KEY))
+        rt::builder(&self.handle)
     }
     /// Associates a data source with an S3 Table Integration for query access in the 'logs' namespace. This enables querying log data using analytics engines that support Iceberg such as Amazon Athena, Amazon Redshift, and Apache Spark. Returns [`AssociateSourceToS3TableIntegration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_source_to_s3_table_integration(
         &self,
     ) -> AssociateSourceToS3TableIntegration {
-        AssociateSourceToS3TableIntegration(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_SOURCE_TO_S3_TABLE_INTEGRATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `AssociateKmsKey` operation.

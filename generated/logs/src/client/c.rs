@@ -10,54 +10,52 @@ impl super::Client {
     /// Cancels the specified export task. Returns [`CancelExportTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_export_task(&self) -> CancelExportTask {
-        CancelExportTask(rt::Call::new(&self.handle, &op::CANCEL_EXPORT_TASK))
+        rt::builder(&self.handle)
     }
     /// Cancels an active import task and stops importing data from the CloudTrail Lake Event Data Store. Returns [`CancelImportTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_import_task(&self) -> CancelImportTask {
-        CancelImportTask(rt::Call::new(&self.handle, &op::CANCEL_IMPORT_TASK))
+        rt::builder(&self.handle)
     }
     /// Creates a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination* that you have already created. Returns [`CreateDelivery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_delivery(&self) -> CreateDelivery {
-        CreateDelivery(rt::Call::new(&self.handle, &op::CREATE_DELIVERY))
+        rt::builder(&self.handle)
     }
     /// Creates an export task so that you can efficiently export data from a log group to an Amazon S3 bucket. When you perform a `CreateExportTask` operation, you must use credentials that have permission to write to the S3 bucket that you specify as the destination. Returns [`CreateExportTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_export_task(&self) -> CreateExportTask {
-        CreateExportTask(rt::Call::new(&self.handle, &op::CREATE_EXPORT_TASK))
+        rt::builder(&self.handle)
     }
     /// Starts an import from a data source to CloudWatch Log and creates a managed log group as the destination for the imported data. Currently, [CloudTrail Event Data Store](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/query-event-data-store.html) is the only supported data source. Returns [`CreateImportTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_import_task(&self) -> CreateImportTask {
-        CreateImportTask(rt::Call::new(&self.handle, &op::CREATE_IMPORT_TASK))
+        rt::builder(&self.handle)
     }
     /// Creates an *anomaly detector* that regularly scans one or more log groups and look for patterns and anomalies in the logs. Returns [`CreateLogAnomalyDetector`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_log_anomaly_detector(&self) -> CreateLogAnomalyDetector {
-        CreateLogAnomalyDetector(
-            rt::Call::new(&self.handle, &op::CREATE_LOG_ANOMALY_DETECTOR),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a log group with the specified name. You can create up to 1,000,000 log groups per Region per account. Returns [`CreateLogGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_log_group(&self) -> CreateLogGroup {
-        CreateLogGroup(rt::Call::new(&self.handle, &op::CREATE_LOG_GROUP))
+        rt::builder(&self.handle)
     }
     /// Creates a log stream for the specified log group. A log stream is a sequence of log events that originate from a single source, such as an application instance or a resource that is being monitored. Returns [`CreateLogStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_log_stream(&self) -> CreateLogStream {
-        CreateLogStream(rt::Call::new(&self.handle, &op::CREATE_LOG_STREAM))
+        rt::builder(&self.handle)
     }
     /// Creates a lookup table by uploading CSV data or from CloudWatch Logs query results. You can use lookup tables to enrich log data in CloudWatch Logs queries with reference data such as user details, application names, or error descriptions. Returns [`CreateLookupTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_lookup_table(&self) -> CreateLookupTable {
-        CreateLookupTable(rt::Call::new(&self.handle, &op::CREATE_LOOKUP_TABLE))
+        rt::builder(&self.handle)
     }
     /// Creates a scheduled query that runs CloudWatch Logs Insights queries at regular intervals. Scheduled queries enable proactive monitoring by automatically executing queries to detect patterns and anomalies in your log data. Query results can be delivered to Amazon S3 for analysis or further processing. Returns [`CreateScheduledQuery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_scheduled_query(&self) -> CreateScheduledQuery {
-        CreateScheduledQuery(rt::Call::new(&self.handle, &op::CREATE_SCHEDULED_QUERY))
+        rt::builder(&self.handle)
     }
 }
 /// The `CancelExportTask` operation.

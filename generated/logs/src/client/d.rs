@@ -10,90 +10,82 @@ impl super::Client {
     /// Deletes a CloudWatch Logs account policy. This stops the account-wide policy from applying to log groups or data sources in the account. If you delete a data protection policy or subscription filter policy, any log-group level policies of those types remain in effect. If you delete a retention policy, the log groups that it applied to use their own retention setting, unless another retention policy applies to them. Deleting a retention policy does not restore log events that CloudWatch Logs has already deleted. This operation supports deletion of data source-based field index policies, including facet configurations, in addition to log group-based policies. Returns [`DeleteAccountPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_account_policy(&self) -> DeleteAccountPolicy {
-        DeleteAccountPolicy(rt::Call::new(&self.handle, &op::DELETE_ACCOUNT_POLICY))
+        rt::builder(&self.handle)
     }
     /// Deletes the data protection policy from the specified log group. Returns [`DeleteDataProtectionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_data_protection_policy(&self) -> DeleteDataProtectionPolicy {
-        DeleteDataProtectionPolicy(
-            rt::Call::new(&self.handle, &op::DELETE_DATA_PROTECTION_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*. Deleting a delivery only deletes the connection between the delivery source and delivery destination. It does not delete the delivery destination or the delivery source. Returns [`DeleteDelivery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_delivery(&self) -> DeleteDelivery {
-        DeleteDelivery(rt::Call::new(&self.handle, &op::DELETE_DELIVERY))
+        rt::builder(&self.handle)
     }
     /// Deletes a *delivery destination*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*. Returns [`DeleteDeliveryDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_delivery_destination(&self) -> DeleteDeliveryDestination {
-        DeleteDeliveryDestination(
-            rt::Call::new(&self.handle, &op::DELETE_DELIVERY_DESTINATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a delivery destination policy. For more information about these policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html). Returns [`DeleteDeliveryDestinationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_delivery_destination_policy(&self) -> DeleteDeliveryDestinationPolicy {
-        DeleteDeliveryDestinationPolicy(
-            rt::Call::new(&self.handle, &op::DELETE_DELIVERY_DESTINATION_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a *delivery source*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*. Returns [`DeleteDeliverySource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_delivery_source(&self) -> DeleteDeliverySource {
-        DeleteDeliverySource(rt::Call::new(&self.handle, &op::DELETE_DELIVERY_SOURCE))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified destination, and eventually disables all the subscription filters that publish to it. This operation does not delete the physical resource encapsulated by the destination. Returns [`DeleteDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_destination(&self) -> DeleteDestination {
-        DeleteDestination(rt::Call::new(&self.handle, &op::DELETE_DESTINATION))
+        rt::builder(&self.handle)
     }
     /// Deletes a log-group level field index policy that was applied to a single log group. The indexing of the log events that happened before you delete the policy will still be used for as many as 30 days to improve CloudWatch Logs Insights queries. Returns [`DeleteIndexPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_index_policy(&self) -> DeleteIndexPolicy {
-        DeleteIndexPolicy(rt::Call::new(&self.handle, &op::DELETE_INDEX_POLICY))
+        rt::builder(&self.handle)
     }
     /// Deletes the integration between CloudWatch Logs and OpenSearch Service. If your integration has active vended logs dashboards, you must specify `true` for the `force` parameter, otherwise the operation will fail. If you delete the integration by setting `force` to `true`, all your vended logs dashboards powered by OpenSearch Service will be deleted and the data that was on them will no longer be accessible. Returns [`DeleteIntegration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_integration(&self) -> DeleteIntegration {
-        DeleteIntegration(rt::Call::new(&self.handle, &op::DELETE_INTEGRATION))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified CloudWatch Logs anomaly detector. Returns [`DeleteLogAnomalyDetector`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_log_anomaly_detector(&self) -> DeleteLogAnomalyDetector {
-        DeleteLogAnomalyDetector(
-            rt::Call::new(&self.handle, &op::DELETE_LOG_ANOMALY_DETECTOR),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified log group and permanently deletes all the archived log events associated with the log group. Returns [`DeleteLogGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_log_group(&self) -> DeleteLogGroup {
-        DeleteLogGroup(rt::Call::new(&self.handle, &op::DELETE_LOG_GROUP))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified log stream and permanently deletes all the archived log events associated with the log stream. Returns [`DeleteLogStream`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_log_stream(&self) -> DeleteLogStream {
-        DeleteLogStream(rt::Call::new(&self.handle, &op::DELETE_LOG_STREAM))
+        rt::builder(&self.handle)
     }
     /// Deletes a lookup table permanently. This operation cannot be undone. Returns [`DeleteLookupTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_lookup_table(&self) -> DeleteLookupTable {
-        DeleteLookupTable(rt::Call::new(&self.handle, &op::DELETE_LOOKUP_TABLE))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified metric filter. Returns [`DeleteMetricFilter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_metric_filter(&self) -> DeleteMetricFilter {
-        DeleteMetricFilter(rt::Call::new(&self.handle, &op::DELETE_METRIC_FILTER))
+        rt::builder(&self.handle)
     }
     /// Deletes a saved CloudWatch Logs Insights query definition. A query definition contains details about a saved CloudWatch Logs Insights query. Returns [`DeleteQueryDefinition`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_query_definition(&self) -> DeleteQueryDefinition {
-        DeleteQueryDefinition(rt::Call::new(&self.handle, &op::DELETE_QUERY_DEFINITION))
+        rt::builder(&self.handle)
     }
     /// Deletes a resource policy from this account. This revokes the access of the identities in that policy to put log events to this account. Returns [`DeleteResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_resource_policy(&self) -> DeleteResourcePolicy {
-        DeleteResourcePolicy(rt::Call::new(&self.handle, &op::DELETE_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteAccountPolicy` operation.
@@ -390,96 +382,82 @@ impl super::Client {
     /// Deletes the specified retention policy. Returns [`DeleteRetentionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_retention_policy(&self) -> DeleteRetentionPolicy {
-        DeleteRetentionPolicy(rt::Call::new(&self.handle, &op::DELETE_RETENTION_POLICY))
+        rt::builder(&self.handle)
     }
     /// Deletes a scheduled query and stops all future executions. This operation also removes any configured actions and associated resources. Returns [`DeleteScheduledQuery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_scheduled_query(&self) -> DeleteScheduledQuery {
-        DeleteScheduledQuery(rt::Call::new(&self.handle, &op::DELETE_SCHEDULED_QUERY))
+        rt::builder(&self.handle)
     }
     /// Deletes the specified subscription filter. Returns [`DeleteSubscriptionFilter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_subscription_filter(&self) -> DeleteSubscriptionFilter {
-        DeleteSubscriptionFilter(
-            rt::Call::new(&self.handle, &op::DELETE_SUBSCRIPTION_FILTER),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a syslog configuration for a log group. After deletion, syslog data is no longer ingested through the specified VPC endpoint. Returns [`DeleteSyslogConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_syslog_configuration(&self) -> DeleteSyslogConfiguration {
-        DeleteSyslogConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_SYSLOG_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the log transformer for the specified log group. As soon as you do this, the transformation of incoming log events according to that transformer stops. If this account has an account-level transformer that applies to this log group, the log group begins using that account-level transformer when this log-group level transformer is deleted. Returns [`DeleteTransformer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_transformer(&self) -> DeleteTransformer {
-        DeleteTransformer(rt::Call::new(&self.handle, &op::DELETE_TRANSFORMER))
+        rt::builder(&self.handle)
     }
     /// Returns a list of all CloudWatch Logs account policies in the account. Returns [`DescribeAccountPolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_account_policies(&self) -> DescribeAccountPolicies {
-        DescribeAccountPolicies(
-            rt::Call::new(&self.handle, &op::DESCRIBE_ACCOUNT_POLICIES),
-        )
+        rt::builder(&self.handle)
     }
     /// Use this operation to return the valid and default values that are used when creating delivery sources, delivery destinations, and deliveries. For more information about deliveries, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html). Returns [`DescribeConfigurationTemplates`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_configuration_templates(&self) -> DescribeConfigurationTemplates {
-        DescribeConfigurationTemplates(
-            rt::Call::new(&self.handle, &op::DESCRIBE_CONFIGURATION_TEMPLATES),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves a list of the deliveries that have been created in the account. Returns [`DescribeDeliveries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_deliveries(&self) -> DescribeDeliveries {
-        DescribeDeliveries(rt::Call::new(&self.handle, &op::DESCRIBE_DELIVERIES))
+        rt::builder(&self.handle)
     }
     /// Retrieves a list of the delivery destinations that have been created in the account. Returns [`DescribeDeliveryDestinations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_delivery_destinations(&self) -> DescribeDeliveryDestinations {
-        DescribeDeliveryDestinations(
-            rt::Call::new(&self.handle, &op::DESCRIBE_DELIVERY_DESTINATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves a list of the delivery sources that have been created in the account. Returns [`DescribeDeliverySources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_delivery_sources(&self) -> DescribeDeliverySources {
-        DescribeDeliverySources(
-            rt::Call::new(&self.handle, &op::DESCRIBE_DELIVERY_SOURCES),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists all your destinations. The results are ASCII-sorted by destination name. Returns [`DescribeDestinations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_destinations(&self) -> DescribeDestinations {
-        DescribeDestinations(rt::Call::new(&self.handle, &op::DESCRIBE_DESTINATIONS))
+        rt::builder(&self.handle)
     }
     /// Lists the specified export tasks. You can list all your export tasks or filter the results based on task ID or task status. Returns [`DescribeExportTasks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_export_tasks(&self) -> DescribeExportTasks {
-        DescribeExportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_EXPORT_TASKS))
+        rt::builder(&self.handle)
     }
     /// Returns a list of field indexes discovered in log data. By default, the response includes the `DEFAULT`, `CUSTOM`, and `INACTIVE` index categories. To return indexes from other categories, use the `indexCategories` parameter. Returns [`DescribeFieldIndexes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_field_indexes(&self) -> DescribeFieldIndexes {
-        DescribeFieldIndexes(rt::Call::new(&self.handle, &op::DESCRIBE_FIELD_INDEXES))
+        rt::builder(&self.handle)
     }
     /// Gets detailed information about the individual batches within an import task, including their status and any error messages. For CloudTrail Event Data Store sources, a batch refers to a subset of stored events grouped by their eventTime. Returns [`DescribeImportTaskBatches`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_import_task_batches(&self) -> DescribeImportTaskBatches {
-        DescribeImportTaskBatches(
-            rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_TASK_BATCHES),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists and describes import tasks, with optional filtering by import status and source ARN. Returns [`DescribeImportTasks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_import_tasks(&self) -> DescribeImportTasks {
-        DescribeImportTasks(rt::Call::new(&self.handle, &op::DESCRIBE_IMPORT_TASKS))
+        rt::builder(&self.handle)
     }
     /// Returns the field index policies of the specified log group. For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html). Returns [`DescribeIndexPolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_index_policies(&self) -> DescribeIndexPolicies {
-        DescribeIndexPolicies(rt::Call::new(&self.handle, &op::DESCRIBE_INDEX_POLICIES))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteRetentionPolicy` operation.
@@ -929,65 +907,54 @@ impl super::Client {
     /// Returns information about log groups, including data sources that ingest into each log group. You can return all your log groups or filter the results by prefix. The results are ASCII-sorted by log group name. Returns [`DescribeLogGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_log_groups(&self) -> DescribeLogGroups {
-        DescribeLogGroups(rt::Call::new(&self.handle, &op::DESCRIBE_LOG_GROUPS))
+        rt::builder(&self.handle)
     }
     /// Lists the log streams for the specified log group. You can list all the log streams or filter the results by prefix. You can also control how the results are ordered. Returns [`DescribeLogStreams`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_log_streams(&self) -> DescribeLogStreams {
-        DescribeLogStreams(rt::Call::new(&self.handle, &op::DESCRIBE_LOG_STREAMS))
+        rt::builder(&self.handle)
     }
     /// Retrieves metadata about lookup tables in your account. You can optionally filter the results by table name prefix. Results are sorted by table name in ascending order. Returns [`DescribeLookupTables`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_lookup_tables(&self) -> DescribeLookupTables {
-        DescribeLookupTables(rt::Call::new(&self.handle, &op::DESCRIBE_LOOKUP_TABLES))
+        rt::builder(&self.handle)
     }
     /// Lists the specified metric filters. You can list all of the metric filters or filter the results by log name, prefix, metric name, or metric namespace. The results are ASCII-sorted by filter name. Returns [`DescribeMetricFilters`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_metric_filters(&self) -> DescribeMetricFilters {
-        DescribeMetricFilters(rt::Call::new(&self.handle, &op::DESCRIBE_METRIC_FILTERS))
+        rt::builder(&self.handle)
     }
     /// Returns a list of CloudWatch Logs Insights queries that are scheduled, running, or have been run recently in this account. You can request all queries or limit it to queries of a specific log group or queries with a certain status. Returns [`DescribeQueries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_queries(&self) -> DescribeQueries {
-        DescribeQueries(rt::Call::new(&self.handle, &op::DESCRIBE_QUERIES))
+        rt::builder(&self.handle)
     }
     /// This operation returns a paginated list of your saved CloudWatch Logs Insights query definitions. You can retrieve query definitions from the current account or from a source account that is linked to the current account. Returns [`DescribeQueryDefinitions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_query_definitions(&self) -> DescribeQueryDefinitions {
-        DescribeQueryDefinitions(
-            rt::Call::new(&self.handle, &op::DESCRIBE_QUERY_DEFINITIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists the resource policies in this account. Returns [`DescribeResourcePolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_resource_policies(&self) -> DescribeResourcePolicies {
-        DescribeResourcePolicies(
-            rt::Call::new(&self.handle, &op::DESCRIBE_RESOURCE_POLICIES),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists the subscription filters for the specified log group. You can list all the subscription filters or filter the results by prefix. The results are ASCII-sorted by filter name. Returns [`DescribeSubscriptionFilters`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_subscription_filters(&self) -> DescribeSubscriptionFilters {
-        DescribeSubscriptionFilters(
-            rt::Call::new(&self.handle, &op::DESCRIBE_SUBSCRIPTION_FILTERS),
-        )
+        rt::builder(&self.handle)
     }
     /// Disassociates the specified KMS key from the specified log group or from all CloudWatch Logs Insights query results in the account. Returns [`DisassociateKmsKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_kms_key(&self) -> DisassociateKmsKey {
-        DisassociateKmsKey(rt::Call::new(&self.handle, &op::DISASSOCIATE_KMS_KEY))
+        rt::builder(&self.handle)
     }
     /// Disassociates a data source from an S3 Table Integration, removing query access and deleting all associated data from the integration. Returns [`DisassociateSourceFromS3TableIntegration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_source_from_s3_table_integration(
         &self,
     ) -> DisassociateSourceFromS3TableIntegration {
-        DisassociateSourceFromS3TableIntegration(
-            rt::Call::new(
-                &self.handle,
-                &op::DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeLogGroups` operation.

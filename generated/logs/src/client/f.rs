@@ -10,7 +10,7 @@ impl super::Client {
     /// Lists log events from the specified log group. You can list all the log events or filter the results using one or more of the following: Returns [`FilterLogEvents`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn filter_log_events(&self) -> FilterLogEvents {
-        FilterLogEvents(rt::Call::new(&self.handle, &op::FILTER_LOG_EVENTS))
+        rt::builder(&self.handle)
     }
 }
 /// The `FilterLogEvents` operation.

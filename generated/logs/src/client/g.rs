@@ -10,90 +10,82 @@ impl super::Client {
     /// Returns information about a log group data protection policy. Returns [`GetDataProtectionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_data_protection_policy(&self) -> GetDataProtectionPolicy {
-        GetDataProtectionPolicy(
-            rt::Call::new(&self.handle, &op::GET_DATA_PROTECTION_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns complete information about one logical *delivery*. A delivery is a connection between a [*delivery source*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html) and a [*delivery destination*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html) . Returns [`GetDelivery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_delivery(&self) -> GetDelivery {
-        GetDelivery(rt::Call::new(&self.handle, &op::GET_DELIVERY))
+        rt::builder(&self.handle)
     }
     /// Retrieves complete information about one delivery destination. Returns [`GetDeliveryDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_delivery_destination(&self) -> GetDeliveryDestination {
-        GetDeliveryDestination(
-            rt::Call::new(&self.handle, &op::GET_DELIVERY_DESTINATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the delivery destination policy assigned to the delivery destination that you specify. For more information about delivery destinations and their policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html). Returns [`GetDeliveryDestinationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_delivery_destination_policy(&self) -> GetDeliveryDestinationPolicy {
-        GetDeliveryDestinationPolicy(
-            rt::Call::new(&self.handle, &op::GET_DELIVERY_DESTINATION_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves complete information about one delivery source. Returns [`GetDeliverySource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_delivery_source(&self) -> GetDeliverySource {
-        GetDeliverySource(rt::Call::new(&self.handle, &op::GET_DELIVERY_SOURCE))
+        rt::builder(&self.handle)
     }
     /// Returns information about one integration between CloudWatch Logs and OpenSearch Service. Returns [`GetIntegration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_integration(&self) -> GetIntegration {
-        GetIntegration(rt::Call::new(&self.handle, &op::GET_INTEGRATION))
+        rt::builder(&self.handle)
     }
     /// Retrieves information about the log anomaly detector that you specify. The KMS key ARN detected is valid. Returns [`GetLogAnomalyDetector`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_log_anomaly_detector(&self) -> GetLogAnomalyDetector {
-        GetLogAnomalyDetector(rt::Call::new(&self.handle, &op::GET_LOG_ANOMALY_DETECTOR))
+        rt::builder(&self.handle)
     }
     /// Lists log events from the specified log stream. You can list all of the log events or filter using a time range. Returns [`GetLogEvents`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_log_events(&self) -> GetLogEvents {
-        GetLogEvents(rt::Call::new(&self.handle, &op::GET_LOG_EVENTS))
+        rt::builder(&self.handle)
     }
     /// Discovers available fields for a specific data source and type. The response includes any field modifications introduced through pipelines, such as new fields or changed field types. Returns [`GetLogFields`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_log_fields(&self) -> GetLogFields {
-        GetLogFields(rt::Call::new(&self.handle, &op::GET_LOG_FIELDS))
+        rt::builder(&self.handle)
     }
     /// Returns a list of the fields that are included in log events in the specified log group. Includes the percentage of log events that contain each field. The search is limited to a time period that you specify. Returns [`GetLogGroupFields`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_log_group_fields(&self) -> GetLogGroupFields {
-        GetLogGroupFields(rt::Call::new(&self.handle, &op::GET_LOG_GROUP_FIELDS))
+        rt::builder(&self.handle)
     }
     /// Retrieves a large logging object (LLO) and streams it back. This API is used to fetch the content of large portions of log events that have been ingested through the PutOpenTelemetryLogs API. When log events contain fields that would cause the total event size to exceed 1MB, CloudWatch Logs automatically processes up to 10 fields, starting with the largest fields. Each field is truncated as needed to keep the total event size as close to 1MB as possible. The excess portions are stored as Large Log Objects (LLOs) and these fields are processed separately and LLO reference system fields (in the format `@ptr.$[path.to.field]`) are added. The path in the reference field reflects the original JSON structure where the large field was located. For example, this could be `@ptr.$['input']['message']`, `@ptr.$['AAA']['BBB']['CCC']['DDD']`, `@ptr.$['AAA']`, or any other path matching your log structure. Returns [`GetLogObject`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_log_object(&self) -> GetLogObject {
-        GetLogObject(rt::Call::new(&self.handle, &op::GET_LOG_OBJECT))
+        rt::builder(&self.handle)
     }
     /// Retrieves all of the fields and values of a single log event. All fields are retrieved, even if the original query that produced the `logRecordPointer` retrieved only a subset of fields. Fields are returned as field name/field value pairs. Returns [`GetLogRecord`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_log_record(&self) -> GetLogRecord {
-        GetLogRecord(rt::Call::new(&self.handle, &op::GET_LOG_RECORD))
+        rt::builder(&self.handle)
     }
     /// Retrieves the full content of a lookup table, including the CSV data. Returns [`GetLookupTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_lookup_table(&self) -> GetLookupTable {
-        GetLookupTable(rt::Call::new(&self.handle, &op::GET_LOOKUP_TABLE))
+        rt::builder(&self.handle)
     }
     /// Returns the results from the specified query. Returns [`GetQueryResults`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_query_results(&self) -> GetQueryResults {
-        GetQueryResults(rt::Call::new(&self.handle, &op::GET_QUERY_RESULTS))
+        rt::builder(&self.handle)
     }
     /// Retrieves details about a specific scheduled query, including its configuration, execution status, and metadata. Returns [`GetScheduledQuery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_scheduled_query(&self) -> GetScheduledQuery {
-        GetScheduledQuery(rt::Call::new(&self.handle, &op::GET_SCHEDULED_QUERY))
+        rt::builder(&self.handle)
     }
     /// Retrieves the execution history of a scheduled query within a specified time range, including query results and destination processing status. Returns [`GetScheduledQueryHistory`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_scheduled_query_history(&self) -> GetScheduledQueryHistory {
-        GetScheduledQueryHistory(
-            rt::Call::new(&self.handle, &op::GET_SCHEDULED_QUERY_HISTORY),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `GetDataProtectionPolicy` operation.
@@ -457,12 +449,12 @@ impl super::Client {
     /// Returns the storage tier policy for the account. Returns [`GetStorageTierPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_storage_tier_policy(&self) -> GetStorageTierPolicy {
-        GetStorageTierPolicy(rt::Call::new(&self.handle, &op::GET_STORAGE_TIER_POLICY))
+        rt::builder(&self.handle)
     }
     /// Returns the information about the log transformer associated with this log group. Returns [`GetTransformer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_transformer(&self) -> GetTransformer {
-        GetTransformer(rt::Call::new(&self.handle, &op::GET_TRANSFORMER))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetStorageTierPolicy` operation.

@@ -10,71 +10,60 @@ impl super::Client {
     /// Returns an aggregate summary of all log groups in the Region grouped by specified data source characteristics. Supports optional filtering by log group class, name patterns, and data sources. If you perform this action in a monitoring account, you can also return aggregated summaries of log groups from source accounts that are linked to the monitoring account. For more information about using cross-account observability to set up monitoring accounts and source accounts, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html). Returns [`ListAggregateLogGroupSummaries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_aggregate_log_group_summaries(&self) -> ListAggregateLogGroupSummaries {
-        ListAggregateLogGroupSummaries(
-            rt::Call::new(&self.handle, &op::LIST_AGGREGATE_LOG_GROUP_SUMMARIES),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns a list of anomalies that log anomaly detectors have found. For details about the structure format of each anomaly object that is returned, see the example in this section. Returns [`ListAnomalies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_anomalies(&self) -> ListAnomalies {
-        ListAnomalies(rt::Call::new(&self.handle, &op::LIST_ANOMALIES))
+        rt::builder(&self.handle)
     }
     /// Returns a list of integrations between CloudWatch Logs and other services in this account. Currently, only one integration can be created in an account, and this integration must be with OpenSearch Service. Returns [`ListIntegrations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_integrations(&self) -> ListIntegrations {
-        ListIntegrations(rt::Call::new(&self.handle, &op::LIST_INTEGRATIONS))
+        rt::builder(&self.handle)
     }
     /// Retrieves a list of the log anomaly detectors in the account. Returns [`ListLogAnomalyDetectors`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_log_anomaly_detectors(&self) -> ListLogAnomalyDetectors {
-        ListLogAnomalyDetectors(
-            rt::Call::new(&self.handle, &op::LIST_LOG_ANOMALY_DETECTORS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns a list of log groups in the Region in your account. If you are performing this action in a monitoring account, you can choose to also return log groups from source accounts that are linked to the monitoring account. For more information about using cross-account observability to set up monitoring accounts and source accounts, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html). Returns [`ListLogGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_log_groups(&self) -> ListLogGroups {
-        ListLogGroups(rt::Call::new(&self.handle, &op::LIST_LOG_GROUPS))
+        rt::builder(&self.handle)
     }
     /// Returns a list of the log groups that were analyzed during a single CloudWatch Logs Insights query. This can be useful for queries that use log group name prefixes or the `filterIndex` command, because the log groups are dynamically selected in these cases. Returns [`ListLogGroupsForQuery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_log_groups_for_query(&self) -> ListLogGroupsForQuery {
-        ListLogGroupsForQuery(
-            rt::Call::new(&self.handle, &op::LIST_LOG_GROUPS_FOR_QUERY),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists all scheduled queries in your account and region. You can filter results by state to show only enabled or disabled queries. Returns [`ListScheduledQueries`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_scheduled_queries(&self) -> ListScheduledQueries {
-        ListScheduledQueries(rt::Call::new(&self.handle, &op::LIST_SCHEDULED_QUERIES))
+        rt::builder(&self.handle)
     }
     /// Returns a list of data source associations for a specified S3 Table Integration, showing which data sources are currently associated for query access. Returns [`ListSourcesForS3TableIntegration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_sources_for_s3_table_integration(
         &self,
     ) -> ListSourcesForS3TableIntegration {
-        ListSourcesForS3TableIntegration(
-            rt::Call::new(&self.handle, &op::LIST_SOURCES_FOR_S3_TABLE_INTEGRATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns a list of syslog configurations. You can optionally filter the results by log group or VPC endpoint. Returns [`ListSyslogConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_syslog_configurations(&self) -> ListSyslogConfigurations {
-        ListSyslogConfigurations(
-            rt::Call::new(&self.handle, &op::LIST_SYSLOG_CONFIGURATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Displays the tags associated with a CloudWatch Logs resource. Currently, log groups and destinations support tagging. Returns [`ListTagsForResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_resource(&self) -> ListTagsForResource {
-        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
+        rt::builder(&self.handle)
     }
     /// **Important:** The ListTagsLogGroup operation is on the path to deprecation. We recommend that you use [ListTagsForResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListTagsForResource.html) instead. Returns [`ListTagsLogGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated(note = "Please use the generic tagging API ListTagsForResource")]
-    #[allow(deprecated)]
     #[inline]
     pub fn list_tags_log_group(&self) -> ListTagsLogGroup {
-        ListTagsLogGroup(rt::Call::new(&self.handle, &op::LIST_TAGS_LOG_GROUP))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListAggregateLogGroupSummaries` operation.

@@ -10,92 +10,82 @@ impl super::Client {
     /// Creates an account-level data protection policy, subscription filter policy, field index policy, transformer policy, metric extraction policy, or retention policy that applies to all log groups, a subset of log groups, or a data source name and type combination in the account. Account-level policies are Region-specific: a policy applies only to log groups in the Region where you create it. To apply a policy across multiple Regions, create the policy separately in each Region. Returns [`PutAccountPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_account_policy(&self) -> PutAccountPolicy {
-        PutAccountPolicy(rt::Call::new(&self.handle, &op::PUT_ACCOUNT_POLICY))
+        rt::builder(&self.handle)
     }
     /// Enables or disables bearer token authentication for the specified log group. When enabled on a log group, bearer token authentication is enabled on operations until it is explicitly disabled. Returns [`PutBearerTokenAuthentication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bearer_token_authentication(&self) -> PutBearerTokenAuthentication {
-        PutBearerTokenAuthentication(
-            rt::Call::new(&self.handle, &op::PUT_BEARER_TOKEN_AUTHENTICATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a data protection policy for the specified log group. A data protection policy can help safeguard sensitive data that's ingested by the log group by auditing and masking the sensitive log data. Returns [`PutDataProtectionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_data_protection_policy(&self) -> PutDataProtectionPolicy {
-        PutDataProtectionPolicy(
-            rt::Call::new(&self.handle, &op::PUT_DATA_PROTECTION_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates or updates a logical *delivery destination*. A delivery destination is an Amazon Web Services resource that represents an Amazon Web Services service that logs can be sent to. CloudWatch Logs, Amazon S3, and Firehose are supported as logs delivery destinations and X-Ray as the trace delivery destination. Returns [`PutDeliveryDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_delivery_destination(&self) -> PutDeliveryDestination {
-        PutDeliveryDestination(
-            rt::Call::new(&self.handle, &op::PUT_DELIVERY_DESTINATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates and assigns an IAM policy that grants permissions to CloudWatch Logs to deliver logs cross-account to a specified destination in this account. To configure the delivery of logs from an Amazon Web Services service in another account to a logs delivery destination in the current account, you must do the following: Returns [`PutDeliveryDestinationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_delivery_destination_policy(&self) -> PutDeliveryDestinationPolicy {
-        PutDeliveryDestinationPolicy(
-            rt::Call::new(&self.handle, &op::PUT_DELIVERY_DESTINATION_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates or updates a logical *delivery source*. A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, Firehose or X-Ray for sending traces. Returns [`PutDeliverySource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_delivery_source(&self) -> PutDeliverySource {
-        PutDeliverySource(rt::Call::new(&self.handle, &op::PUT_DELIVERY_SOURCE))
+        rt::builder(&self.handle)
     }
     /// Creates or updates a destination. This operation is used only to create destinations for cross-account subscriptions. Returns [`PutDestination`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_destination(&self) -> PutDestination {
-        PutDestination(rt::Call::new(&self.handle, &op::PUT_DESTINATION))
+        rt::builder(&self.handle)
     }
     /// Creates or updates an access policy associated with an existing destination. An access policy is an [IAM policy document](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies_overview.html) that is used to authorize claims to register a subscription filter against a given destination. Returns [`PutDestinationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_destination_policy(&self) -> PutDestinationPolicy {
-        PutDestinationPolicy(rt::Call::new(&self.handle, &op::PUT_DESTINATION_POLICY))
+        rt::builder(&self.handle)
     }
     /// Creates or updates a *field index policy* for the specified log group. Only log groups in the Standard log class support field index policies. For more information about log classes, see [Log classes](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html). Returns [`PutIndexPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_index_policy(&self) -> PutIndexPolicy {
-        PutIndexPolicy(rt::Call::new(&self.handle, &op::PUT_INDEX_POLICY))
+        rt::builder(&self.handle)
     }
     /// Creates an integration between CloudWatch Logs and another service in this account. Currently, only integrations with OpenSearch Service are supported, and currently you can have only one integration in your account. Returns [`PutIntegration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_integration(&self) -> PutIntegration {
-        PutIntegration(rt::Call::new(&self.handle, &op::PUT_INTEGRATION))
+        rt::builder(&self.handle)
     }
     /// Uploads a batch of log events to the specified log stream. Returns [`PutLogEvents`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_log_events(&self) -> PutLogEvents {
-        PutLogEvents(rt::Call::new(&self.handle, &op::PUT_LOG_EVENTS))
+        rt::builder(&self.handle)
     }
     /// Enables or disables deletion protection for the specified log group. When enabled on a log group, deletion protection blocks all deletion operations until it is explicitly disabled. Returns [`PutLogGroupDeletionProtection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_log_group_deletion_protection(&self) -> PutLogGroupDeletionProtection {
-        PutLogGroupDeletionProtection(
-            rt::Call::new(&self.handle, &op::PUT_LOG_GROUP_DELETION_PROTECTION),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates or updates a metric filter and associates it with the specified log group. With metric filters, you can configure rules to extract metric data from log events ingested through [PutLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html). Returns [`PutMetricFilter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_metric_filter(&self) -> PutMetricFilter {
-        PutMetricFilter(rt::Call::new(&self.handle, &op::PUT_METRIC_FILTER))
+        rt::builder(&self.handle)
     }
     /// Creates or updates a query definition for CloudWatch Logs Insights. For more information, see [Analyzing Log Data with CloudWatch Logs Insights](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html). Returns [`PutQueryDefinition`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_query_definition(&self) -> PutQueryDefinition {
-        PutQueryDefinition(rt::Call::new(&self.handle, &op::PUT_QUERY_DEFINITION))
+        rt::builder(&self.handle)
     }
     /// Creates or updates a resource policy allowing other Amazon Web Services services to put log events to this account, such as Amazon Route 53. This API has the following restrictions: Returns [`PutResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_resource_policy(&self) -> PutResourcePolicy {
-        PutResourcePolicy(rt::Call::new(&self.handle, &op::PUT_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
     /// Sets the retention of the specified log group. With a retention policy, you can configure the number of days for which to retain log events in the specified log group. Returns [`PutRetentionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_retention_policy(&self) -> PutRetentionPolicy {
-        PutRetentionPolicy(rt::Call::new(&self.handle, &op::PUT_RETENTION_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutAccountPolicy` operation.
@@ -757,24 +747,22 @@ impl super::Client {
     /// Sets the storage tier policy for the account. When you set the storage tier to `INTELLIGENT_TIERING`, the service automatically moves log data to the most cost-effective storage tier based on access frequency. Returns [`PutStorageTierPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_storage_tier_policy(&self) -> PutStorageTierPolicy {
-        PutStorageTierPolicy(rt::Call::new(&self.handle, &op::PUT_STORAGE_TIER_POLICY))
+        rt::builder(&self.handle)
     }
     /// Creates or updates a subscription filter and associates it with the specified log group. With subscription filters, you can subscribe to a real-time stream of log events ingested through [PutLogEvents](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html) and have them delivered to a specific destination. When log events are sent to the receiving service, they are Base64 encoded and compressed with the GZIP format. Returns [`PutSubscriptionFilter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_subscription_filter(&self) -> PutSubscriptionFilter {
-        PutSubscriptionFilter(rt::Call::new(&self.handle, &op::PUT_SUBSCRIPTION_FILTER))
+        rt::builder(&self.handle)
     }
     /// Creates or updates a syslog configuration for a log group. This enables ingestion of syslog data through the specified VPC endpoint into the log group. Returns [`PutSyslogConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_syslog_configuration(&self) -> PutSyslogConfiguration {
-        PutSyslogConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_SYSLOG_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates or updates a *log transformer* for a single log group. You use log transformers to transform log events into a different format, making them easier for you to process and analyze. You can also transform logs from different sources into standardized formats that contains relevant, source-specific information. Returns [`PutTransformer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_transformer(&self) -> PutTransformer {
-        PutTransformer(rt::Call::new(&self.handle, &op::PUT_TRANSFORMER))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutStorageTierPolicy` operation.

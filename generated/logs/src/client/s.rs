@@ -10,17 +10,17 @@ impl super::Client {
     /// Starts a Live Tail streaming session for one or more log groups. A Live Tail session returns a stream of log events that have been recently ingested in the log groups. For more information, see [Use Live Tail to view logs in near real time](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs_LiveTail.html). Returns [`StartLiveTail`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_live_tail(&self) -> StartLiveTail {
-        StartLiveTail(rt::Call::new(&self.handle, &op::START_LIVE_TAIL))
+        rt::builder(&self.handle)
     }
     /// Starts a query of one or more log groups or data sources using CloudWatch Logs Insights. You specify the log groups or data sources and time range to query and the query string to use. You can query up to 10 data sources in a single query. Returns [`StartQuery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_query(&self) -> StartQuery {
-        StartQuery(rt::Call::new(&self.handle, &op::START_QUERY))
+        rt::builder(&self.handle)
     }
     /// Stops a CloudWatch Logs Insights query that is in progress. If the query has already ended, the operation returns an error indicating that the specified query is not running. Returns [`StopQuery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn stop_query(&self) -> StopQuery {
-        StopQuery(rt::Call::new(&self.handle, &op::STOP_QUERY))
+        rt::builder(&self.handle)
     }
 }
 /// The `StartLiveTail` operation.

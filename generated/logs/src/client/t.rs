@@ -9,25 +9,24 @@ use tucuxi::codegen as rt;
 impl super::Client {
     /// **Important:** The TagLogGroup operation is on the path to deprecation. We recommend that you use [TagResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TagResource.html) instead. Returns [`TagLogGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated(note = "Please use the generic tagging API TagResource")]
-    #[allow(deprecated)]
     #[inline]
     pub fn tag_log_group(&self) -> TagLogGroup {
-        TagLogGroup(rt::Call::new(&self.handle, &op::TAG_LOG_GROUP))
+        rt::builder(&self.handle)
     }
     /// Assigns one or more tags (key-value pairs) to the specified CloudWatch Logs resource. Currently, the only CloudWatch Logs resources that can be tagged are log groups and destinations. Returns [`TagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_resource(&self) -> TagResource {
-        TagResource(rt::Call::new(&self.handle, &op::TAG_RESOURCE))
+        rt::builder(&self.handle)
     }
     /// Tests the filter pattern of a metric filter against a sample of log event messages. You can use this operation to validate the correctness of a metric filter pattern. Returns [`TestMetricFilter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn test_metric_filter(&self) -> TestMetricFilter {
-        TestMetricFilter(rt::Call::new(&self.handle, &op::TEST_METRIC_FILTER))
+        rt::builder(&self.handle)
     }
     /// Use this operation to test a log transformer. You enter the transformer configuration and a set of log events to test with. The operation responds with an array that includes the original log events and the transformed versions. Returns [`TestTransformer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn test_transformer(&self) -> TestTransformer {
-        TestTransformer(rt::Call::new(&self.handle, &op::TEST_TRANSFORMER))
+        rt::builder(&self.handle)
     }
 }
 /// The `TagLogGroup` operation.

@@ -9,44 +9,39 @@ use tucuxi::codegen as rt;
 impl super::Client {
     /// **Important:** The UntagLogGroup operation is on the path to deprecation. We recommend that you use [UntagResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UntagResource.html) instead. Returns [`UntagLogGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated(note = "Please use the generic tagging API UntagResource")]
-    #[allow(deprecated)]
     #[inline]
     pub fn untag_log_group(&self) -> UntagLogGroup {
-        UntagLogGroup(rt::Call::new(&self.handle, &op::UNTAG_LOG_GROUP))
+        rt::builder(&self.handle)
     }
     /// Removes one or more tags from the specified resource. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
-        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
+        rt::builder(&self.handle)
     }
     /// Use this operation to *suppress* anomaly detection for a specified anomaly or pattern. If you suppress an anomaly, CloudWatch Logs won't report new occurrences of that anomaly and won't update that anomaly with new data. If you suppress a pattern, CloudWatch Logs won't report any anomalies related to that pattern. Returns [`UpdateAnomaly`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_anomaly(&self) -> UpdateAnomaly {
-        UpdateAnomaly(rt::Call::new(&self.handle, &op::UPDATE_ANOMALY))
+        rt::builder(&self.handle)
     }
     /// Use this operation to update the configuration of a [delivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_Delivery.html) to change either the S3 path pattern or the format of the delivered logs. You can't use this operation to change the source or destination of the delivery. Returns [`UpdateDeliveryConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_delivery_configuration(&self) -> UpdateDeliveryConfiguration {
-        UpdateDeliveryConfiguration(
-            rt::Call::new(&self.handle, &op::UPDATE_DELIVERY_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates an existing log anomaly detector. Returns [`UpdateLogAnomalyDetector`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_log_anomaly_detector(&self) -> UpdateLogAnomalyDetector {
-        UpdateLogAnomalyDetector(
-            rt::Call::new(&self.handle, &op::UPDATE_LOG_ANOMALY_DETECTOR),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates an existing lookup table by replacing all of its content with new CSV data or CloudWatch Logs query results. After the update completes, queries that use this table use the new data. Returns [`UpdateLookupTable`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_lookup_table(&self) -> UpdateLookupTable {
-        UpdateLookupTable(rt::Call::new(&self.handle, &op::UPDATE_LOOKUP_TABLE))
+        rt::builder(&self.handle)
     }
     /// Updates an existing scheduled query with new configuration. This operation uses PUT semantics, allowing modification of query parameters, schedule, and destinations. Returns [`UpdateScheduledQuery`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_scheduled_query(&self) -> UpdateScheduledQuery {
-        UpdateScheduledQuery(rt::Call::new(&self.handle, &op::UPDATE_SCHEDULED_QUERY))
+        rt::builder(&self.handle)
     }
 }
 /// The `UntagLogGroup` operation.

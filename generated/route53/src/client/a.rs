@@ -10,14 +10,12 @@ impl super::Client {
     /// Activates a key-signing key (KSK) so that it can be used for signing by DNSSEC. This operation changes the KSK status to `ACTIVE`. Returns [`ActivateKeySigningKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn activate_key_signing_key(&self) -> ActivateKeySigningKey {
-        ActivateKeySigningKey(rt::Call::new(&self.handle, &op::ACTIVATE_KEY_SIGNING_KEY))
+        rt::builder(&self.handle)
     }
     /// Associates an Amazon VPC with a private hosted zone. Returns [`AssociateVpcWithHostedZone`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_vpc_with_hosted_zone(&self) -> AssociateVpcWithHostedZone {
-        AssociateVpcWithHostedZone(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_VPC_WITH_HOSTED_ZONE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ActivateKeySigningKey` operation.

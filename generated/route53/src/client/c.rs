@@ -10,90 +10,76 @@ impl super::Client {
     /// Creates, changes, or deletes CIDR blocks within a collection. Contains authoritative IP information mapping blocks to one or multiple locations. Returns [`ChangeCidrCollection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn change_cidr_collection(&self) -> ChangeCidrCollection {
-        ChangeCidrCollection(rt::Call::new(&self.handle, &op::CHANGE_CIDR_COLLECTION))
+        rt::builder(&self.handle)
     }
     /// Creates, changes, or deletes a resource record set, which contains authoritative DNS information for a specified domain name or subdomain name. For example, you can use `ChangeResourceRecordSets` to create a resource record set that routes traffic for test.example.com to a web server that has an IP address of 192.0.2.44. Returns [`ChangeResourceRecordSets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn change_resource_record_sets(&self) -> ChangeResourceRecordSets {
-        ChangeResourceRecordSets(
-            rt::Call::new(&self.handle, &op::CHANGE_RESOURCE_RECORD_SETS),
-        )
+        rt::builder(&self.handle)
     }
     /// Adds, edits, or deletes tags for a health check or a hosted zone. Returns [`ChangeTagsForResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn change_tags_for_resource(&self) -> ChangeTagsForResource {
-        ChangeTagsForResource(rt::Call::new(&self.handle, &op::CHANGE_TAGS_FOR_RESOURCE))
+        rt::builder(&self.handle)
     }
     /// Creates a CIDR collection in the current Amazon Web Services account. Returns [`CreateCidrCollection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_cidr_collection(&self) -> CreateCidrCollection {
-        CreateCidrCollection(rt::Call::new(&self.handle, &op::CREATE_CIDR_COLLECTION))
+        rt::builder(&self.handle)
     }
     /// Creates a new health check. Returns [`CreateHealthCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_health_check(&self) -> CreateHealthCheck {
-        CreateHealthCheck(rt::Call::new(&self.handle, &op::CREATE_HEALTH_CHECK))
+        rt::builder(&self.handle)
     }
     /// Creates a new public or private hosted zone. You create records in a public hosted zone to define how you want to route traffic on the internet for a domain, such as example.com, and its subdomains (apex.example.com, acme.example.com). You create records in a private hosted zone to define how you want to route traffic for a domain and its subdomains within one or more Amazon Virtual Private Clouds (Amazon VPCs). Returns [`CreateHostedZone`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_hosted_zone(&self) -> CreateHostedZone {
-        CreateHostedZone(rt::Call::new(&self.handle, &op::CREATE_HOSTED_ZONE))
+        rt::builder(&self.handle)
     }
     /// Creates a new key-signing key (KSK) associated with a hosted zone. You can only have two KSKs per hosted zone. Returns [`CreateKeySigningKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_key_signing_key(&self) -> CreateKeySigningKey {
-        CreateKeySigningKey(rt::Call::new(&self.handle, &op::CREATE_KEY_SIGNING_KEY))
+        rt::builder(&self.handle)
     }
     /// Creates a configuration for DNS query logging. After you create a query logging configuration, Amazon Route 53 begins to publish log data to an Amazon CloudWatch Logs log group. Returns [`CreateQueryLoggingConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_query_logging_config(&self) -> CreateQueryLoggingConfig {
-        CreateQueryLoggingConfig(
-            rt::Call::new(&self.handle, &op::CREATE_QUERY_LOGGING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates one or more resource record set protections in a hosted zone. A protection applies to every resource record set in the hosted zone that has the specified name and type. While a protection exists, Route 53 rejects any `ChangeResourceRecordSets` request that creates, updates, or deletes a resource record set with that name and type, and returns an `InvalidChangeBatch` error. To change a protected resource record set, first delete its protection by using `DeleteResourceRecordSetProtections`. Returns [`CreateResourceRecordSetProtections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_resource_record_set_protections(
         &self,
     ) -> CreateResourceRecordSetProtections {
-        CreateResourceRecordSetProtections(
-            rt::Call::new(&self.handle, &op::CREATE_RESOURCE_RECORD_SET_PROTECTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a delegation set (a group of four name servers) that can be reused by multiple hosted zones that were created by the same Amazon Web Services account. Returns [`CreateReusableDelegationSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_reusable_delegation_set(&self) -> CreateReusableDelegationSet {
-        CreateReusableDelegationSet(
-            rt::Call::new(&self.handle, &op::CREATE_REUSABLE_DELEGATION_SET),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a traffic policy, which you use to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com). Returns [`CreateTrafficPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_traffic_policy(&self) -> CreateTrafficPolicy {
-        CreateTrafficPolicy(rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_POLICY))
+        rt::builder(&self.handle)
     }
     /// Creates resource record sets in a specified hosted zone based on the settings in a specified traffic policy version. In addition, `CreateTrafficPolicyInstance` associates the resource record sets with a specified domain name (such as example.com) or subdomain name (such as www.example.com). Amazon Route 53 responds to DNS queries for the domain or subdomain name by using the resource record sets that `CreateTrafficPolicyInstance` created. Returns [`CreateTrafficPolicyInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_traffic_policy_instance(&self) -> CreateTrafficPolicyInstance {
-        CreateTrafficPolicyInstance(
-            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_POLICY_INSTANCE),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a new version of an existing traffic policy. When you create a new version of a traffic policy, you specify the ID of the traffic policy that you want to update and a JSON-formatted document that describes the new version. You use traffic policies to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com). You can create a maximum of 1000 versions of a traffic policy. If you reach the limit and need to create another version, you'll need to start a new traffic policy. Returns [`CreateTrafficPolicyVersion`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_traffic_policy_version(&self) -> CreateTrafficPolicyVersion {
-        CreateTrafficPolicyVersion(
-            rt::Call::new(&self.handle, &op::CREATE_TRAFFIC_POLICY_VERSION),
-        )
+        rt::builder(&self.handle)
     }
     /// Authorizes the Amazon Web Services account that created a specified VPC to submit an `AssociateVPCWithHostedZone` request to associate the VPC with a specified hosted zone that was created by a different account. To submit a `CreateVPCAssociationAuthorization` request, you must use the account that created the hosted zone. After you authorize the association, use the account that created the VPC to submit an `AssociateVPCWithHostedZone` request. Returns [`CreateVpcAssociationAuthorization`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_vpc_association_authorization(
         &self,
     ) -> CreateVpcAssociationAuthorization {
-        CreateVpcAssociationAuthorization(
-            rt::Call::new(&self.handle, &op::CREATE_VPC_ASSOCIATION_AUTHORIZATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ChangeCidrCollection` operation.

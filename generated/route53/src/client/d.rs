@@ -10,87 +10,71 @@ impl super::Client {
     /// Deactivates a key-signing key (KSK) so that it will not be used for signing by DNSSEC. This operation changes the KSK status to `INACTIVE`. Returns [`DeactivateKeySigningKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn deactivate_key_signing_key(&self) -> DeactivateKeySigningKey {
-        DeactivateKeySigningKey(
-            rt::Call::new(&self.handle, &op::DEACTIVATE_KEY_SIGNING_KEY),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a CIDR collection in the current Amazon Web Services account. The collection must be empty before it can be deleted. Returns [`DeleteCidrCollection`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_cidr_collection(&self) -> DeleteCidrCollection {
-        DeleteCidrCollection(rt::Call::new(&self.handle, &op::DELETE_CIDR_COLLECTION))
+        rt::builder(&self.handle)
     }
     /// Deletes a health check. Returns [`DeleteHealthCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_health_check(&self) -> DeleteHealthCheck {
-        DeleteHealthCheck(rt::Call::new(&self.handle, &op::DELETE_HEALTH_CHECK))
+        rt::builder(&self.handle)
     }
     /// Deletes a hosted zone. Returns [`DeleteHostedZone`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_hosted_zone(&self) -> DeleteHostedZone {
-        DeleteHostedZone(rt::Call::new(&self.handle, &op::DELETE_HOSTED_ZONE))
+        rt::builder(&self.handle)
     }
     /// Deletes a key-signing key (KSK). Before you can delete a KSK, you must deactivate it. The KSK must be deactivated before you can delete it regardless of whether the hosted zone is enabled for DNSSEC signing. Returns [`DeleteKeySigningKey`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_key_signing_key(&self) -> DeleteKeySigningKey {
-        DeleteKeySigningKey(rt::Call::new(&self.handle, &op::DELETE_KEY_SIGNING_KEY))
+        rt::builder(&self.handle)
     }
     /// Deletes a configuration for DNS query logging. If you delete a configuration, Amazon Route 53 stops sending query logs to CloudWatch Logs. Route 53 doesn't delete any logs that are already in CloudWatch Logs. Returns [`DeleteQueryLoggingConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_query_logging_config(&self) -> DeleteQueryLoggingConfig {
-        DeleteQueryLoggingConfig(
-            rt::Call::new(&self.handle, &op::DELETE_QUERY_LOGGING_CONFIG),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes one or more resource record set protections from a hosted zone. After a protection is deleted, you can change the resource record sets that have that name and type by using `ChangeResourceRecordSets`. Returns [`DeleteResourceRecordSetProtections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_resource_record_set_protections(
         &self,
     ) -> DeleteResourceRecordSetProtections {
-        DeleteResourceRecordSetProtections(
-            rt::Call::new(&self.handle, &op::DELETE_RESOURCE_RECORD_SET_PROTECTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a reusable delegation set. Returns [`DeleteReusableDelegationSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_reusable_delegation_set(&self) -> DeleteReusableDelegationSet {
-        DeleteReusableDelegationSet(
-            rt::Call::new(&self.handle, &op::DELETE_REUSABLE_DELEGATION_SET),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a traffic policy. Returns [`DeleteTrafficPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_traffic_policy(&self) -> DeleteTrafficPolicy {
-        DeleteTrafficPolicy(rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_POLICY))
+        rt::builder(&self.handle)
     }
     /// Deletes a traffic policy instance and all of the resource record sets that Amazon Route 53 created when you created the instance. Returns [`DeleteTrafficPolicyInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_traffic_policy_instance(&self) -> DeleteTrafficPolicyInstance {
-        DeleteTrafficPolicyInstance(
-            rt::Call::new(&self.handle, &op::DELETE_TRAFFIC_POLICY_INSTANCE),
-        )
+        rt::builder(&self.handle)
     }
     /// Removes authorization to submit an `AssociateVPCWithHostedZone` request to associate a specified VPC with a hosted zone that was created by a different account. You must use the account that created the hosted zone to submit a `DeleteVPCAssociationAuthorization` request. Returns [`DeleteVpcAssociationAuthorization`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_vpc_association_authorization(
         &self,
     ) -> DeleteVpcAssociationAuthorization {
-        DeleteVpcAssociationAuthorization(
-            rt::Call::new(&self.handle, &op::DELETE_VPC_ASSOCIATION_AUTHORIZATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Disables DNSSEC signing in a specific hosted zone. This action does not deactivate any key-signing keys (KSKs) that are active in the hosted zone. Returns [`DisableHostedZoneDnssec`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disable_hosted_zone_dnssec(&self) -> DisableHostedZoneDnssec {
-        DisableHostedZoneDnssec(
-            rt::Call::new(&self.handle, &op::DISABLE_HOSTED_ZONE_DNSSEC),
-        )
+        rt::builder(&self.handle)
     }
     /// Disassociates an Amazon Virtual Private Cloud (Amazon VPC) from an Amazon Route 53 private hosted zone. Note the following: Returns [`DisassociateVpcFromHostedZone`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_vpc_from_hosted_zone(&self) -> DisassociateVpcFromHostedZone {
-        DisassociateVpcFromHostedZone(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_VPC_FROM_HOSTED_ZONE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeactivateKeySigningKey` operation.

@@ -10,9 +10,7 @@ impl super::Client {
     /// Enables DNSSEC signing in a specific hosted zone. Returns [`EnableHostedZoneDnssec`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn enable_hosted_zone_dnssec(&self) -> EnableHostedZoneDnssec {
-        EnableHostedZoneDnssec(
-            rt::Call::new(&self.handle, &op::ENABLE_HOSTED_ZONE_DNSSEC),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `EnableHostedZoneDNSSEC` operation.

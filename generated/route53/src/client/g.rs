@@ -10,90 +10,84 @@ impl super::Client {
     /// Gets the specified limit for the current account, for example, the maximum number of health checks that you can create using the account. Returns [`GetAccountLimit`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_account_limit(&self) -> GetAccountLimit {
-        GetAccountLimit(rt::Call::new(&self.handle, &op::GET_ACCOUNT_LIMIT))
+        rt::builder(&self.handle)
     }
     /// Returns the current status of a change batch request. The status is one of the following values: Returns [`GetChange`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_change(&self) -> GetChange {
-        GetChange(rt::Call::new(&self.handle, &op::GET_CHANGE))
+        rt::builder(&self.handle)
     }
     /// Route 53 does not perform authorization for this API because it retrieves information that is already available to the public. Returns [`GetCheckerIpRanges`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_checker_ip_ranges(&self) -> GetCheckerIpRanges {
-        GetCheckerIpRanges(rt::Call::new(&self.handle, &op::GET_CHECKER_IP_RANGES))
+        rt::builder(&self.handle)
     }
     /// Returns information about DNSSEC for a specific hosted zone, including the key-signing keys (KSKs) in the hosted zone. Returns [`GetDnssec`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_dnssec(&self) -> GetDnssec {
-        GetDnssec(rt::Call::new(&self.handle, &op::GET_DNSSEC))
+        rt::builder(&self.handle)
     }
     /// Gets information about whether a specified geographic location is supported for Amazon Route 53 geolocation resource record sets. Returns [`GetGeoLocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_geo_location(&self) -> GetGeoLocation {
-        GetGeoLocation(rt::Call::new(&self.handle, &op::GET_GEO_LOCATION))
+        rt::builder(&self.handle)
     }
     /// Gets information about a specified health check. Returns [`GetHealthCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_health_check(&self) -> GetHealthCheck {
-        GetHealthCheck(rt::Call::new(&self.handle, &op::GET_HEALTH_CHECK))
+        rt::builder(&self.handle)
     }
     /// Retrieves the number of health checks that are associated with the current Amazon Web Services account. Returns [`GetHealthCheckCount`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_health_check_count(&self) -> GetHealthCheckCount {
-        GetHealthCheckCount(rt::Call::new(&self.handle, &op::GET_HEALTH_CHECK_COUNT))
+        rt::builder(&self.handle)
     }
     /// Gets the reason that a specified health check failed most recently. Returns [`GetHealthCheckLastFailureReason`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_health_check_last_failure_reason(
         &self,
     ) -> GetHealthCheckLastFailureReason {
-        GetHealthCheckLastFailureReason(
-            rt::Call::new(&self.handle, &op::GET_HEALTH_CHECK_LAST_FAILURE_REASON),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets status of a specified health check. Returns [`GetHealthCheckStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_health_check_status(&self) -> GetHealthCheckStatus {
-        GetHealthCheckStatus(rt::Call::new(&self.handle, &op::GET_HEALTH_CHECK_STATUS))
+        rt::builder(&self.handle)
     }
     /// Gets information about a specified hosted zone including the four name servers assigned to the hosted zone. Returns [`GetHostedZone`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_hosted_zone(&self) -> GetHostedZone {
-        GetHostedZone(rt::Call::new(&self.handle, &op::GET_HOSTED_ZONE))
+        rt::builder(&self.handle)
     }
     /// Retrieves the number of hosted zones that are associated with the current Amazon Web Services account. Returns [`GetHostedZoneCount`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_hosted_zone_count(&self) -> GetHostedZoneCount {
-        GetHostedZoneCount(rt::Call::new(&self.handle, &op::GET_HOSTED_ZONE_COUNT))
+        rt::builder(&self.handle)
     }
     /// Gets the specified limit for a specified hosted zone, for example, the maximum number of records that you can create in the hosted zone. Returns [`GetHostedZoneLimit`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_hosted_zone_limit(&self) -> GetHostedZoneLimit {
-        GetHostedZoneLimit(rt::Call::new(&self.handle, &op::GET_HOSTED_ZONE_LIMIT))
+        rt::builder(&self.handle)
     }
     /// Gets information about a specified configuration for DNS query logging. Returns [`GetQueryLoggingConfig`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_query_logging_config(&self) -> GetQueryLoggingConfig {
-        GetQueryLoggingConfig(rt::Call::new(&self.handle, &op::GET_QUERY_LOGGING_CONFIG))
+        rt::builder(&self.handle)
     }
     /// Retrieves information about a specified reusable delegation set, including the four name servers that are assigned to the delegation set. Returns [`GetReusableDelegationSet`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_reusable_delegation_set(&self) -> GetReusableDelegationSet {
-        GetReusableDelegationSet(
-            rt::Call::new(&self.handle, &op::GET_REUSABLE_DELEGATION_SET),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets the maximum number of hosted zones that you can associate with the specified reusable delegation set. Returns [`GetReusableDelegationSetLimit`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_reusable_delegation_set_limit(&self) -> GetReusableDelegationSetLimit {
-        GetReusableDelegationSetLimit(
-            rt::Call::new(&self.handle, &op::GET_REUSABLE_DELEGATION_SET_LIMIT),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets information about a specific traffic policy version. Returns [`GetTrafficPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_traffic_policy(&self) -> GetTrafficPolicy {
-        GetTrafficPolicy(rt::Call::new(&self.handle, &op::GET_TRAFFIC_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetAccountLimit` operation.
@@ -410,16 +404,12 @@ impl super::Client {
     /// Gets information about a specified traffic policy instance. Returns [`GetTrafficPolicyInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_traffic_policy_instance(&self) -> GetTrafficPolicyInstance {
-        GetTrafficPolicyInstance(
-            rt::Call::new(&self.handle, &op::GET_TRAFFIC_POLICY_INSTANCE),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets the number of traffic policy instances that are associated with the current Amazon Web Services account. Returns [`GetTrafficPolicyInstanceCount`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_traffic_policy_instance_count(&self) -> GetTrafficPolicyInstanceCount {
-        GetTrafficPolicyInstanceCount(
-            rt::Call::new(&self.handle, &op::GET_TRAFFIC_POLICY_INSTANCE_COUNT),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `GetTrafficPolicyInstance` operation.

@@ -10,96 +10,84 @@ impl super::Client {
     /// Returns a paginated list of location objects and their CIDR blocks. Returns [`ListCidrBlocks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_cidr_blocks(&self) -> ListCidrBlocks {
-        ListCidrBlocks(rt::Call::new(&self.handle, &op::LIST_CIDR_BLOCKS))
+        rt::builder(&self.handle)
     }
     /// Returns a paginated list of CIDR collections in the Amazon Web Services account (metadata only). Returns [`ListCidrCollections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_cidr_collections(&self) -> ListCidrCollections {
-        ListCidrCollections(rt::Call::new(&self.handle, &op::LIST_CIDR_COLLECTIONS))
+        rt::builder(&self.handle)
     }
     /// Returns a paginated list of CIDR locations for the given collection (metadata only, does not include CIDR blocks). Returns [`ListCidrLocations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_cidr_locations(&self) -> ListCidrLocations {
-        ListCidrLocations(rt::Call::new(&self.handle, &op::LIST_CIDR_LOCATIONS))
+        rt::builder(&self.handle)
     }
     /// Retrieves a list of supported geographic locations. Returns [`ListGeoLocations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_geo_locations(&self) -> ListGeoLocations {
-        ListGeoLocations(rt::Call::new(&self.handle, &op::LIST_GEO_LOCATIONS))
+        rt::builder(&self.handle)
     }
     /// Retrieve a list of the health checks that are associated with the current Amazon Web Services account. Returns [`ListHealthChecks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_health_checks(&self) -> ListHealthChecks {
-        ListHealthChecks(rt::Call::new(&self.handle, &op::LIST_HEALTH_CHECKS))
+        rt::builder(&self.handle)
     }
     /// Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account. The response includes a `HostedZones` child element for each hosted zone. Returns [`ListHostedZones`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_hosted_zones(&self) -> ListHostedZones {
-        ListHostedZones(rt::Call::new(&self.handle, &op::LIST_HOSTED_ZONES))
+        rt::builder(&self.handle)
     }
     /// Retrieves a list of your hosted zones in lexicographic order. The response includes a `HostedZones` child element for each hosted zone created by the current Amazon Web Services account. Returns [`ListHostedZonesByName`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_hosted_zones_by_name(&self) -> ListHostedZonesByName {
-        ListHostedZonesByName(
-            rt::Call::new(&self.handle, &op::LIST_HOSTED_ZONES_BY_NAME),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists all the private hosted zones that a specified VPC is associated with, regardless of which Amazon Web Services account or Amazon Web Services service owns the hosted zones. The `HostedZoneOwner` structure in the response contains one of the following values: Returns [`ListHostedZonesByVpc`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_hosted_zones_by_vpc(&self) -> ListHostedZonesByVpc {
-        ListHostedZonesByVpc(rt::Call::new(&self.handle, &op::LIST_HOSTED_ZONES_BY_VPC))
+        rt::builder(&self.handle)
     }
     /// Lists the configurations for DNS query logging that are associated with the current Amazon Web Services account or the configuration that is associated with a specified hosted zone. Returns [`ListQueryLoggingConfigs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_query_logging_configs(&self) -> ListQueryLoggingConfigs {
-        ListQueryLoggingConfigs(
-            rt::Call::new(&self.handle, &op::LIST_QUERY_LOGGING_CONFIGS),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists the resource record set protections in a hosted zone. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`ListResourceRecordSetProtections`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_resource_record_set_protections(
         &self,
     ) -> ListResourceRecordSetProtections {
-        ListResourceRecordSetProtections(
-            rt::Call::new(&self.handle, &op::LIST_RESOURCE_RECORD_SET_PROTECTIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists the resource record sets in a specified hosted zone. Returns [`ListResourceRecordSets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_resource_record_sets(&self) -> ListResourceRecordSets {
-        ListResourceRecordSets(
-            rt::Call::new(&self.handle, &op::LIST_RESOURCE_RECORD_SETS),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves a list of the reusable delegation sets that are associated with the current Amazon Web Services account. Returns [`ListReusableDelegationSets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_reusable_delegation_sets(&self) -> ListReusableDelegationSets {
-        ListReusableDelegationSets(
-            rt::Call::new(&self.handle, &op::LIST_REUSABLE_DELEGATION_SETS),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists tags for one health check or hosted zone. Returns [`ListTagsForResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_resource(&self) -> ListTagsForResource {
-        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
+        rt::builder(&self.handle)
     }
     /// Lists tags for up to 10 health checks or hosted zones. Returns [`ListTagsForResources`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_resources(&self) -> ListTagsForResources {
-        ListTagsForResources(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCES))
+        rt::builder(&self.handle)
     }
     /// Gets information about the latest version for every traffic policy that is associated with the current Amazon Web Services account. Policies are listed in the order that they were created in. Returns [`ListTrafficPolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_traffic_policies(&self) -> ListTrafficPolicies {
-        ListTrafficPolicies(rt::Call::new(&self.handle, &op::LIST_TRAFFIC_POLICIES))
+        rt::builder(&self.handle)
     }
     /// Gets information about the traffic policy instances that you created by using the current Amazon Web Services account. Returns [`ListTrafficPolicyInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_traffic_policy_instances(&self) -> ListTrafficPolicyInstances {
-        ListTrafficPolicyInstances(
-            rt::Call::new(&self.handle, &op::LIST_TRAFFIC_POLICY_INSTANCES),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ListCidrBlocks` operation.
@@ -630,37 +618,26 @@ impl super::Client {
     pub fn list_traffic_policy_instances_by_hosted_zone(
         &self,
     ) -> ListTrafficPolicyInstancesByHostedZone {
-        ListTrafficPolicyInstancesByHostedZone(
-            rt::Call::new(
-                &self.handle,
-                &op::LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets information about the traffic policy instances that you created by using a specify traffic policy version. Returns [`ListTrafficPolicyInstancesByPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_traffic_policy_instances_by_policy(
         &self,
     ) -> ListTrafficPolicyInstancesByPolicy {
-        ListTrafficPolicyInstancesByPolicy(
-            rt::Call::new(&self.handle, &op::LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets information about all of the versions for a specified traffic policy. Returns [`ListTrafficPolicyVersions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_traffic_policy_versions(&self) -> ListTrafficPolicyVersions {
-        ListTrafficPolicyVersions(
-            rt::Call::new(&self.handle, &op::LIST_TRAFFIC_POLICY_VERSIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets a list of the VPCs that were created by other accounts and that can be associated with a specified hosted zone because you've submitted one or more `CreateVPCAssociationAuthorization` requests. Returns [`ListVpcAssociationAuthorizations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_vpc_association_authorizations(
         &self,
     ) -> ListVpcAssociationAuthorizations {
-        ListVpcAssociationAuthorizations(
-            rt::Call::new(&self.handle, &op::LIST_VPC_ASSOCIATION_AUTHORIZATIONS),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ListTrafficPolicyInstancesByHostedZone` operation.

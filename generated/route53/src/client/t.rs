@@ -10,7 +10,7 @@ impl super::Client {
     /// Gets the value that Amazon Route 53 returns in response to a DNS request for a specified record name and type. You can optionally specify the IP address of a DNS resolver, an EDNS0 client subnet IP address, and a subnet mask. Returns [`TestDnsAnswer`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn test_dns_answer(&self) -> TestDnsAnswer {
-        TestDnsAnswer(rt::Call::new(&self.handle, &op::TEST_DNS_ANSWER))
+        rt::builder(&self.handle)
     }
 }
 /// The `TestDNSAnswer` operation.

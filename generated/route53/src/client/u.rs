@@ -10,35 +10,27 @@ impl super::Client {
     /// Updates an existing health check. Note that some values can't be updated. Returns [`UpdateHealthCheck`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_health_check(&self) -> UpdateHealthCheck {
-        UpdateHealthCheck(rt::Call::new(&self.handle, &op::UPDATE_HEALTH_CHECK))
+        rt::builder(&self.handle)
     }
     /// Updates the comment for a specified hosted zone. Returns [`UpdateHostedZoneComment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_hosted_zone_comment(&self) -> UpdateHostedZoneComment {
-        UpdateHostedZoneComment(
-            rt::Call::new(&self.handle, &op::UPDATE_HOSTED_ZONE_COMMENT),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates the features configuration for a hosted zone. This operation allows you to enable or disable specific features for your hosted zone, such as accelerated recovery. Returns [`UpdateHostedZoneFeatures`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_hosted_zone_features(&self) -> UpdateHostedZoneFeatures {
-        UpdateHostedZoneFeatures(
-            rt::Call::new(&self.handle, &op::UPDATE_HOSTED_ZONE_FEATURES),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates the comment for a specified traffic policy version. Returns [`UpdateTrafficPolicyComment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_traffic_policy_comment(&self) -> UpdateTrafficPolicyComment {
-        UpdateTrafficPolicyComment(
-            rt::Call::new(&self.handle, &op::UPDATE_TRAFFIC_POLICY_COMMENT),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** After you submit a `UpdateTrafficPolicyInstance` request, there's a brief delay while Route 53 creates the resource record sets that are specified in the traffic policy definition. Use `GetTrafficPolicyInstance` with the `id` of updated traffic policy instance confirm that the `UpdateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element. Returns [`UpdateTrafficPolicyInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_traffic_policy_instance(&self) -> UpdateTrafficPolicyInstance {
-        UpdateTrafficPolicyInstance(
-            rt::Call::new(&self.handle, &op::UPDATE_TRAFFIC_POLICY_INSTANCE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `UpdateHealthCheck` operation.

@@ -10,7 +10,7 @@ impl super::Client {
     /// This operation aborts a multipart upload. After a multipart upload is aborted, no additional parts can be uploaded using that upload ID. The storage consumed by any previously uploaded parts will be freed. However, if any part uploads are currently in progress, those part uploads might or might not succeed. As a result, it might be necessary to abort a given multipart upload multiple times in order to completely free all storage consumed by all parts. Returns [`AbortMultipartUpload`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn abort_multipart_upload(&self) -> AbortMultipartUpload {
-        AbortMultipartUpload(rt::Call::new(&self.handle, &op::ABORT_MULTIPART_UPLOAD))
+        rt::builder(&self.handle)
     }
 }
 /// The `AbortMultipartUpload` operation.

@@ -10,47 +10,41 @@ impl super::Client {
     /// Completes a multipart upload by assembling previously uploaded parts. Returns [`CompleteMultipartUpload`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn complete_multipart_upload(&self) -> CompleteMultipartUpload {
-        CompleteMultipartUpload(
-            rt::Call::new(&self.handle, &op::COMPLETE_MULTIPART_UPLOAD),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a copy of an object that is already stored in Amazon S3. Returns [`CopyObject`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn copy_object(&self) -> CopyObject {
-        CopyObject(rt::Call::new(&self.handle, &op::COPY_OBJECT))
+        rt::builder(&self.handle)
     }
     /// **Note:** This action creates an Amazon S3 bucket. To create an Amazon S3 on Outposts bucket, see [`CreateBucket`](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateBucket.html) . Returns [`CreateBucket`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_bucket(&self) -> CreateBucket {
-        CreateBucket(rt::Call::new(&self.handle, &op::CREATE_BUCKET))
+        rt::builder(&self.handle)
     }
     /// Creates an S3 Metadata V2 metadata configuration for a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*. Returns [`CreateBucketMetadataConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_bucket_metadata_configuration(
         &self,
     ) -> CreateBucketMetadataConfiguration {
-        CreateBucketMetadataConfiguration(
-            rt::Call::new(&self.handle, &op::CREATE_BUCKET_METADATA_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Important:** We recommend that you create your S3 Metadata configurations by using the V2 [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `CreateBucketMetadataTableConfiguration` API operation. Returns [`CreateBucketMetadataTableConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_bucket_metadata_table_configuration(
         &self,
     ) -> CreateBucketMetadataTableConfiguration {
-        CreateBucketMetadataTableConfiguration(
-            rt::Call::new(&self.handle, &op::CREATE_BUCKET_METADATA_TABLE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error. Returns [`CreateMultipartUpload`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_multipart_upload(&self) -> CreateMultipartUpload {
-        CreateMultipartUpload(rt::Call::new(&self.handle, &op::CREATE_MULTIPART_UPLOAD))
+        rt::builder(&self.handle)
     }
     /// Creates a session that establishes temporary security credentials to support fast authentication and authorization for the Zonal endpoint API operations on directory buckets. For more information about Zonal endpoint API operations that include the Availability Zone in the request endpoint, see [S3 Express One Zone APIs](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-APIs.html) in the *Amazon S3 User Guide*. Returns [`CreateSession`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_session(&self) -> CreateSession {
-        CreateSession(rt::Call::new(&self.handle, &op::CREATE_SESSION))
+        rt::builder(&self.handle)
     }
 }
 /// The `CompleteMultipartUpload` operation.

@@ -10,115 +10,94 @@ impl super::Client {
     /// Deletes the S3 bucket. All objects (including all object versions and delete markers) in the bucket must be deleted before the bucket itself can be deleted. Returns [`DeleteBucket`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket(&self) -> DeleteBucket {
-        DeleteBucket(rt::Call::new(&self.handle, &op::DELETE_BUCKET))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketAnalyticsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_analytics_configuration(
         &self,
     ) -> DeleteBucketAnalyticsConfiguration {
-        DeleteBucketAnalyticsConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_ANALYTICS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketCors`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_cors(&self) -> DeleteBucketCors {
-        DeleteBucketCors(rt::Call::new(&self.handle, &op::DELETE_BUCKET_CORS))
+        rt::builder(&self.handle)
     }
     /// This implementation of the DELETE action resets the default encryption for the bucket as server-side encryption with Amazon S3 managed keys (SSE-S3). Returns [`DeleteBucketEncryption`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_encryption(&self) -> DeleteBucketEncryption {
-        DeleteBucketEncryption(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_ENCRYPTION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketIntelligentTieringConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_intelligent_tiering_configuration(
         &self,
     ) -> DeleteBucketIntelligentTieringConfiguration {
-        DeleteBucketIntelligentTieringConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes an S3 Inventory configuration (identified by the inventory ID) from the bucket. Returns [`DeleteBucketInventoryConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_inventory_configuration(
         &self,
     ) -> DeleteBucketInventoryConfiguration {
-        DeleteBucketInventoryConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_INVENTORY_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the lifecycle configuration from the specified bucket. Amazon S3 removes all the lifecycle configuration rules in the lifecycle subresource associated with the bucket. Your objects never expire, and Amazon S3 no longer automatically deletes any objects on the basis of rules contained in the deleted lifecycle configuration. Returns [`DeleteBucketLifecycle`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_lifecycle(&self) -> DeleteBucketLifecycle {
-        DeleteBucketLifecycle(rt::Call::new(&self.handle, &op::DELETE_BUCKET_LIFECYCLE))
+        rt::builder(&self.handle)
     }
     /// Deletes an S3 Metadata configuration from a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*. Returns [`DeleteBucketMetadataConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_metadata_configuration(
         &self,
     ) -> DeleteBucketMetadataConfiguration {
-        DeleteBucketMetadataConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_METADATA_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Important:** We recommend that you delete your S3 Metadata configurations by using the V2 [DeleteBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `DeleteBucketMetadataTableConfiguration` API operation. Returns [`DeleteBucketMetadataTableConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_metadata_table_configuration(
         &self,
     ) -> DeleteBucketMetadataTableConfiguration {
-        DeleteBucketMetadataTableConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_METADATA_TABLE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a metrics configuration for the Amazon CloudWatch request metrics (specified by the metrics configuration ID) from the bucket. Note that this doesn't include the daily storage metrics. Returns [`DeleteBucketMetricsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_metrics_configuration(
         &self,
     ) -> DeleteBucketMetricsConfiguration {
-        DeleteBucketMetricsConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_METRICS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketOwnershipControls`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_ownership_controls(&self) -> DeleteBucketOwnershipControls {
-        DeleteBucketOwnershipControls(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_OWNERSHIP_CONTROLS),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the policy of a specified bucket. Returns [`DeleteBucketPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_policy(&self) -> DeleteBucketPolicy {
-        DeleteBucketPolicy(rt::Call::new(&self.handle, &op::DELETE_BUCKET_POLICY))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketReplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_replication(&self) -> DeleteBucketReplication {
-        DeleteBucketReplication(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_REPLICATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_tagging(&self) -> DeleteBucketTagging {
-        DeleteBucketTagging(rt::Call::new(&self.handle, &op::DELETE_BUCKET_TAGGING))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteBucketWebsite`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_website(&self) -> DeleteBucketWebsite {
-        DeleteBucketWebsite(rt::Call::new(&self.handle, &op::DELETE_BUCKET_WEBSITE))
+        rt::builder(&self.handle)
     }
     /// Removes an object from a bucket. The behavior depends on the bucket's versioning state: Returns [`DeleteObject`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_object(&self) -> DeleteObject {
-        DeleteObject(rt::Call::new(&self.handle, &op::DELETE_OBJECT))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteBucket` operation.
@@ -651,26 +630,22 @@ impl super::Client {
     /// Deletes a specific annotation from an Amazon S3 object. Use the `x-amz-object-if-match` header to perform a conditional delete that only succeeds if the object's ETag matches the provided value, preventing race conditions during concurrent updates. Returns [`DeleteObjectAnnotation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_object_annotation(&self) -> DeleteObjectAnnotation {
-        DeleteObjectAnnotation(
-            rt::Call::new(&self.handle, &op::DELETE_OBJECT_ANNOTATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`DeleteObjectTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_object_tagging(&self) -> DeleteObjectTagging {
-        DeleteObjectTagging(rt::Call::new(&self.handle, &op::DELETE_OBJECT_TAGGING))
+        rt::builder(&self.handle)
     }
     /// This operation enables you to delete multiple objects from a bucket using a single HTTP request. If you know the object keys that you want to delete, then this operation provides a suitable alternative to sending individual delete requests, reducing per-request overhead. Returns [`DeleteObjects`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_objects(&self) -> DeleteObjects {
-        DeleteObjects(rt::Call::new(&self.handle, &op::DELETE_OBJECTS))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`DeletePublicAccessBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_public_access_block(&self) -> DeletePublicAccessBlock {
-        DeletePublicAccessBlock(
-            rt::Call::new(&self.handle, &op::DELETE_PUBLIC_ACCESS_BLOCK),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteObjectAnnotation` operation.

@@ -10,111 +10,90 @@ impl super::Client {
     /// Returns the attribute-based access control (ABAC) property of the general purpose bucket. If ABAC is enabled on your bucket, you can use tags on the bucket for access control. For more information, see [Enabling ABAC in general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html). Returns [`GetBucketAbac`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_abac(&self) -> GetBucketAbac {
-        GetBucketAbac(rt::Call::new(&self.handle, &op::GET_BUCKET_ABAC))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketAccelerateConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_accelerate_configuration(
         &self,
     ) -> GetBucketAccelerateConfiguration {
-        GetBucketAccelerateConfiguration(
-            rt::Call::new(&self.handle, &op::GET_BUCKET_ACCELERATE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketAcl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_acl(&self) -> GetBucketAcl {
-        GetBucketAcl(rt::Call::new(&self.handle, &op::GET_BUCKET_ACL))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketAnalyticsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_analytics_configuration(&self) -> GetBucketAnalyticsConfiguration {
-        GetBucketAnalyticsConfiguration(
-            rt::Call::new(&self.handle, &op::GET_BUCKET_ANALYTICS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketCors`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_cors(&self) -> GetBucketCors {
-        GetBucketCors(rt::Call::new(&self.handle, &op::GET_BUCKET_CORS))
+        rt::builder(&self.handle)
     }
     /// Returns the default encryption configuration for an Amazon S3 bucket. By default, all buckets have a default encryption configuration that uses server-side encryption with Amazon S3 managed keys (SSE-S3). This operation also returns the [BucketKeyEnabled](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionRule.html#AmazonS3-Type-ServerSideEncryptionRule-BucketKeyEnabled) and [BlockedEncryptionTypes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionRule.html#AmazonS3-Type-ServerSideEncryptionRule-BlockedEncryptionTypes) statuses. Returns [`GetBucketEncryption`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_encryption(&self) -> GetBucketEncryption {
-        GetBucketEncryption(rt::Call::new(&self.handle, &op::GET_BUCKET_ENCRYPTION))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketIntelligentTieringConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_intelligent_tiering_configuration(
         &self,
     ) -> GetBucketIntelligentTieringConfiguration {
-        GetBucketIntelligentTieringConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns an S3 Inventory configuration (identified by the inventory configuration ID) from the bucket. Returns [`GetBucketInventoryConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_inventory_configuration(&self) -> GetBucketInventoryConfiguration {
-        GetBucketInventoryConfiguration(
-            rt::Call::new(&self.handle, &op::GET_BUCKET_INVENTORY_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Important:** For an updated version of this API, see [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html). If you configured a bucket lifecycle using the `filter` element, you should see the updated version of this topic. This topic is provided for backward compatibility. Returns [`GetBucketLifecycle`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated]
-    #[allow(deprecated)]
     #[inline]
     pub fn get_bucket_lifecycle(&self) -> GetBucketLifecycle {
-        GetBucketLifecycle(rt::Call::new(&self.handle, &op::GET_BUCKET_LIFECYCLE))
+        rt::builder(&self.handle)
     }
     /// Returns the lifecycle configuration information set on the bucket. For information about lifecycle configuration, see [Object Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html). Returns [`GetBucketLifecycleConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_lifecycle_configuration(&self) -> GetBucketLifecycleConfiguration {
-        GetBucketLifecycleConfiguration(
-            rt::Call::new(&self.handle, &op::GET_BUCKET_LIFECYCLE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Important:** Using the `GetBucketLocation` operation is no longer a best practice. To return the Region that a bucket resides in, we recommend that you use the [HeadBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html) operation instead. For backward compatibility, Amazon S3 continues to support the `GetBucketLocation` operation. Returns [`GetBucketLocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_location(&self) -> GetBucketLocation {
-        GetBucketLocation(rt::Call::new(&self.handle, &op::GET_BUCKET_LOCATION))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketLogging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_logging(&self) -> GetBucketLogging {
-        GetBucketLogging(rt::Call::new(&self.handle, &op::GET_BUCKET_LOGGING))
+        rt::builder(&self.handle)
     }
     /// Retrieves the S3 Metadata configuration for a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*. Returns [`GetBucketMetadataConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_metadata_configuration(&self) -> GetBucketMetadataConfiguration {
-        GetBucketMetadataConfiguration(
-            rt::Call::new(&self.handle, &op::GET_BUCKET_METADATA_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Important:** We recommend that you retrieve your S3 Metadata configurations by using the V2 [GetBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketMetadataConfiguration.html) API operation. We no longer recommend using the V1 `GetBucketMetadataTableConfiguration` API operation. Returns [`GetBucketMetadataTableConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_metadata_table_configuration(
         &self,
     ) -> GetBucketMetadataTableConfiguration {
-        GetBucketMetadataTableConfiguration(
-            rt::Call::new(&self.handle, &op::GET_BUCKET_METADATA_TABLE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets a metrics configuration (specified by the metrics configuration ID) from the bucket. Note that this doesn't include the daily storage metrics. Returns [`GetBucketMetricsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_metrics_configuration(&self) -> GetBucketMetricsConfiguration {
-        GetBucketMetricsConfiguration(
-            rt::Call::new(&self.handle, &op::GET_BUCKET_METRICS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketNotification`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated]
-    #[allow(deprecated)]
     #[inline]
     pub fn get_bucket_notification(&self) -> GetBucketNotification {
-        GetBucketNotification(rt::Call::new(&self.handle, &op::GET_BUCKET_NOTIFICATION))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetBucketAbac` operation.
@@ -662,90 +641,82 @@ impl super::Client {
     pub fn get_bucket_notification_configuration(
         &self,
     ) -> GetBucketNotificationConfiguration {
-        GetBucketNotificationConfiguration(
-            rt::Call::new(&self.handle, &op::GET_BUCKET_NOTIFICATION_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketOwnershipControls`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_ownership_controls(&self) -> GetBucketOwnershipControls {
-        GetBucketOwnershipControls(
-            rt::Call::new(&self.handle, &op::GET_BUCKET_OWNERSHIP_CONTROLS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns the policy of a specified bucket. Returns [`GetBucketPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_policy(&self) -> GetBucketPolicy {
-        GetBucketPolicy(rt::Call::new(&self.handle, &op::GET_BUCKET_POLICY))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketPolicyStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_policy_status(&self) -> GetBucketPolicyStatus {
-        GetBucketPolicyStatus(rt::Call::new(&self.handle, &op::GET_BUCKET_POLICY_STATUS))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketReplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_replication(&self) -> GetBucketReplication {
-        GetBucketReplication(rt::Call::new(&self.handle, &op::GET_BUCKET_REPLICATION))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketRequestPayment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_request_payment(&self) -> GetBucketRequestPayment {
-        GetBucketRequestPayment(
-            rt::Call::new(&self.handle, &op::GET_BUCKET_REQUEST_PAYMENT),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_tagging(&self) -> GetBucketTagging {
-        GetBucketTagging(rt::Call::new(&self.handle, &op::GET_BUCKET_TAGGING))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketVersioning`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_versioning(&self) -> GetBucketVersioning {
-        GetBucketVersioning(rt::Call::new(&self.handle, &op::GET_BUCKET_VERSIONING))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetBucketWebsite`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_website(&self) -> GetBucketWebsite {
-        GetBucketWebsite(rt::Call::new(&self.handle, &op::GET_BUCKET_WEBSITE))
+        rt::builder(&self.handle)
     }
     /// Retrieves an object from Amazon S3. Returns [`GetObject`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_object(&self) -> GetObject {
-        GetObject(rt::Call::new(&self.handle, &op::GET_OBJECT))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetObjectAcl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_object_acl(&self) -> GetObjectAcl {
-        GetObjectAcl(rt::Call::new(&self.handle, &op::GET_OBJECT_ACL))
+        rt::builder(&self.handle)
     }
     /// Retrieves an annotation from an Amazon S3 object. To use this operation, you must have the `s3:GetObjectAnnotation` permission. Returns [`GetObjectAnnotation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_object_annotation(&self) -> GetObjectAnnotation {
-        GetObjectAnnotation(rt::Call::new(&self.handle, &op::GET_OBJECT_ANNOTATION))
+        rt::builder(&self.handle)
     }
     /// Retrieves all of the metadata from an object without returning the object itself. This operation is useful if you're interested only in an object's metadata. Returns [`GetObjectAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_object_attributes(&self) -> GetObjectAttributes {
-        GetObjectAttributes(rt::Call::new(&self.handle, &op::GET_OBJECT_ATTRIBUTES))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetObjectLegalHold`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_object_legal_hold(&self) -> GetObjectLegalHold {
-        GetObjectLegalHold(rt::Call::new(&self.handle, &op::GET_OBJECT_LEGAL_HOLD))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetObjectLockConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_object_lock_configuration(&self) -> GetObjectLockConfiguration {
-        GetObjectLockConfiguration(
-            rt::Call::new(&self.handle, &op::GET_OBJECT_LOCK_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetObjectRetention`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_object_retention(&self) -> GetObjectRetention {
-        GetObjectRetention(rt::Call::new(&self.handle, &op::GET_OBJECT_RETENTION))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetBucketNotificationConfiguration` operation.
@@ -1349,17 +1320,17 @@ impl super::Client {
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetObjectTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_object_tagging(&self) -> GetObjectTagging {
-        GetObjectTagging(rt::Call::new(&self.handle, &op::GET_OBJECT_TAGGING))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetObjectTorrent`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_object_torrent(&self) -> GetObjectTorrent {
-        GetObjectTorrent(rt::Call::new(&self.handle, &op::GET_OBJECT_TORRENT))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`GetPublicAccessBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_public_access_block(&self) -> GetPublicAccessBlock {
-        GetPublicAccessBlock(rt::Call::new(&self.handle, &op::GET_PUBLIC_ACCESS_BLOCK))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetObjectTagging` operation.

@@ -10,12 +10,12 @@ impl super::Client {
     /// You can use this operation to determine if a bucket exists and if you have permission to access it. The action returns a `200 OK` HTTP status code if the bucket exists and you have permission to access it. You can make a `HeadBucket` call on any bucket name to any Region in the partition, and regardless of the permissions on the bucket, you will receive a response header with the correct bucket location so that you can then make a proper, signed request to the appropriate Regional endpoint. Returns [`HeadBucket`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn head_bucket(&self) -> HeadBucket {
-        HeadBucket(rt::Call::new(&self.handle, &op::HEAD_BUCKET))
+        rt::builder(&self.handle)
     }
     /// The `HEAD` operation retrieves metadata from an object without returning the object itself. This operation is useful if you're interested only in an object's metadata. Returns [`HeadObject`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn head_object(&self) -> HeadObject {
-        HeadObject(rt::Call::new(&self.handle, &op::HEAD_OBJECT))
+        rt::builder(&self.handle)
     }
 }
 /// The `HeadBucket` operation.

@@ -12,77 +12,66 @@ impl super::Client {
     pub fn list_bucket_analytics_configurations(
         &self,
     ) -> ListBucketAnalyticsConfigurations {
-        ListBucketAnalyticsConfigurations(
-            rt::Call::new(&self.handle, &op::LIST_BUCKET_ANALYTICS_CONFIGURATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`ListBucketIntelligentTieringConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_bucket_intelligent_tiering_configurations(
         &self,
     ) -> ListBucketIntelligentTieringConfigurations {
-        ListBucketIntelligentTieringConfigurations(
-            rt::Call::new(
-                &self.handle,
-                &op::LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns a list of S3 Inventory configurations for the bucket. You can have up to 1,000 inventory configurations per bucket. Returns [`ListBucketInventoryConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_bucket_inventory_configurations(
         &self,
     ) -> ListBucketInventoryConfigurations {
-        ListBucketInventoryConfigurations(
-            rt::Call::new(&self.handle, &op::LIST_BUCKET_INVENTORY_CONFIGURATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists the metrics configurations for the bucket. The metrics configurations are only for the request metrics of the bucket and do not provide information on daily storage metrics. You can have up to 1,000 configurations per bucket. Returns [`ListBucketMetricsConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_bucket_metrics_configurations(&self) -> ListBucketMetricsConfigurations {
-        ListBucketMetricsConfigurations(
-            rt::Call::new(&self.handle, &op::LIST_BUCKET_METRICS_CONFIGURATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`ListBuckets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_buckets(&self) -> ListBuckets {
-        ListBuckets(rt::Call::new(&self.handle, &op::LIST_BUCKETS))
+        rt::builder(&self.handle)
     }
     /// Returns a list of all Amazon S3 directory buckets owned by the authenticated sender of the request. For more information about directory buckets, see [Directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html) in the *Amazon S3 User Guide*. Returns [`ListDirectoryBuckets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_directory_buckets(&self) -> ListDirectoryBuckets {
-        ListDirectoryBuckets(rt::Call::new(&self.handle, &op::LIST_DIRECTORY_BUCKETS))
+        rt::builder(&self.handle)
     }
     /// This operation lists in-progress multipart uploads in a bucket. An in-progress multipart upload is a multipart upload that has been initiated by the `CreateMultipartUpload` request, but has not yet been completed or aborted. Returns [`ListMultipartUploads`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_multipart_uploads(&self) -> ListMultipartUploads {
-        ListMultipartUploads(rt::Call::new(&self.handle, &op::LIST_MULTIPART_UPLOADS))
+        rt::builder(&self.handle)
     }
     /// Lists the annotations attached to an Amazon S3 object. Results are paginated, with a maximum of 1,000 annotations per object. Use the `AnnotationPrefix` parameter to filter the results by name prefix. Returns [`ListObjectAnnotations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_object_annotations(&self) -> ListObjectAnnotations {
-        ListObjectAnnotations(rt::Call::new(&self.handle, &op::LIST_OBJECT_ANNOTATIONS))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`ListObjectVersions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_object_versions(&self) -> ListObjectVersions {
-        ListObjectVersions(rt::Call::new(&self.handle, &op::LIST_OBJECT_VERSIONS))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`ListObjects`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_objects(&self) -> ListObjects {
-        ListObjects(rt::Call::new(&self.handle, &op::LIST_OBJECTS))
+        rt::builder(&self.handle)
     }
     /// Returns some or all (up to 1,000) of the objects in a bucket with each request. You can use the request parameters as selection criteria to return a subset of the objects in a bucket. A `200 OK` response can contain valid or invalid XML. Make sure to design your application to parse the contents of the response and handle it appropriately. For more information about listing objects, see [Listing object keys programmatically](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ListingKeysUsingAPIs.html) in the *Amazon S3 User Guide*. To get a list of your buckets, see [ListBuckets](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html). Returns [`ListObjectsV2`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_objects_v2(&self) -> ListObjectsV2 {
-        ListObjectsV2(rt::Call::new(&self.handle, &op::LIST_OBJECTS_V2))
+        rt::builder(&self.handle)
     }
     /// Lists the parts that have been uploaded for a specific multipart upload. Returns [`ListParts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_parts(&self) -> ListParts {
-        ListParts(rt::Call::new(&self.handle, &op::LIST_PARTS))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListBucketAnalyticsConfigurations` operation.

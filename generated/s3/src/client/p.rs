@@ -10,111 +10,90 @@ impl super::Client {
     /// Sets the attribute-based access control (ABAC) property of the general purpose bucket. You must have `s3:PutBucketABAC` permission to perform this action. When you enable ABAC, you can use tags for access control on your buckets. Additionally, when ABAC is enabled, you must use the [TagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_TagResource.html) and [UntagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UntagResource.html) actions to manage tags on your buckets. You can nolonger use the [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html) and [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html) actions to tag your bucket. For more information, see [Enabling ABAC in general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html). Returns [`PutBucketAbac`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_abac(&self) -> PutBucketAbac {
-        PutBucketAbac(rt::Call::new(&self.handle, &op::PUT_BUCKET_ABAC))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketAccelerateConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_accelerate_configuration(
         &self,
     ) -> PutBucketAccelerateConfiguration {
-        PutBucketAccelerateConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_ACCELERATE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error. Returns [`PutBucketAcl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_acl(&self) -> PutBucketAcl {
-        PutBucketAcl(rt::Call::new(&self.handle, &op::PUT_BUCKET_ACL))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketAnalyticsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_analytics_configuration(&self) -> PutBucketAnalyticsConfiguration {
-        PutBucketAnalyticsConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_ANALYTICS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketCors`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_cors(&self) -> PutBucketCors {
-        PutBucketCors(rt::Call::new(&self.handle, &op::PUT_BUCKET_CORS))
+        rt::builder(&self.handle)
     }
     /// This operation configures default encryption and Amazon S3 Bucket Keys for an existing bucket. You can also [block encryption types](https://docs.aws.amazon.com/AmazonS3/latest/API/API_BlockedEncryptionTypes.html) using this operation. Returns [`PutBucketEncryption`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_encryption(&self) -> PutBucketEncryption {
-        PutBucketEncryption(rt::Call::new(&self.handle, &op::PUT_BUCKET_ENCRYPTION))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketIntelligentTieringConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_intelligent_tiering_configuration(
         &self,
     ) -> PutBucketIntelligentTieringConfiguration {
-        PutBucketIntelligentTieringConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// This implementation of the `PUT` action adds an S3 Inventory configuration (identified by the inventory ID) to the bucket. You can have up to 1,000 inventory configurations per bucket. Returns [`PutBucketInventoryConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_inventory_configuration(&self) -> PutBucketInventoryConfiguration {
-        PutBucketInventoryConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_INVENTORY_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketLifecycle`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated]
-    #[allow(deprecated)]
     #[inline]
     pub fn put_bucket_lifecycle(&self) -> PutBucketLifecycle {
-        PutBucketLifecycle(rt::Call::new(&self.handle, &op::PUT_BUCKET_LIFECYCLE))
+        rt::builder(&self.handle)
     }
     /// Creates a new lifecycle configuration for the bucket or replaces an existing lifecycle configuration. Keep in mind that this will overwrite an existing lifecycle configuration, so if you want to retain any configuration details, they must be included in the new lifecycle configuration. For information about lifecycle configuration, see [Managing your storage lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html). Returns [`PutBucketLifecycleConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_lifecycle_configuration(&self) -> PutBucketLifecycleConfiguration {
-        PutBucketLifecycleConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_LIFECYCLE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error. Returns [`PutBucketLogging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_logging(&self) -> PutBucketLogging {
-        PutBucketLogging(rt::Call::new(&self.handle, &op::PUT_BUCKET_LOGGING))
+        rt::builder(&self.handle)
     }
     /// Sets a metrics configuration (specified by the metrics configuration ID) for the bucket. You can have up to 1,000 metrics configurations per bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased. Returns [`PutBucketMetricsConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_metrics_configuration(&self) -> PutBucketMetricsConfiguration {
-        PutBucketMetricsConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_METRICS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketNotification`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated]
-    #[allow(deprecated)]
     #[inline]
     pub fn put_bucket_notification(&self) -> PutBucketNotification {
-        PutBucketNotification(rt::Call::new(&self.handle, &op::PUT_BUCKET_NOTIFICATION))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketNotificationConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_notification_configuration(
         &self,
     ) -> PutBucketNotificationConfiguration {
-        PutBucketNotificationConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_NOTIFICATION_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketOwnershipControls`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_ownership_controls(&self) -> PutBucketOwnershipControls {
-        PutBucketOwnershipControls(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_OWNERSHIP_CONTROLS),
-        )
+        rt::builder(&self.handle)
     }
     /// Applies an Amazon S3 bucket policy to an Amazon S3 bucket. Returns [`PutBucketPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_policy(&self) -> PutBucketPolicy {
-        PutBucketPolicy(rt::Call::new(&self.handle, &op::PUT_BUCKET_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutBucketAbac` operation.
@@ -877,71 +856,67 @@ impl super::Client {
     /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketReplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_replication(&self) -> PutBucketReplication {
-        PutBucketReplication(rt::Call::new(&self.handle, &op::PUT_BUCKET_REPLICATION))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketRequestPayment`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_request_payment(&self) -> PutBucketRequestPayment {
-        PutBucketRequestPayment(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_REQUEST_PAYMENT),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_tagging(&self) -> PutBucketTagging {
-        PutBucketTagging(rt::Call::new(&self.handle, &op::PUT_BUCKET_TAGGING))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketVersioning`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_versioning(&self) -> PutBucketVersioning {
-        PutBucketVersioning(rt::Call::new(&self.handle, &op::PUT_BUCKET_VERSIONING))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`PutBucketWebsite`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_website(&self) -> PutBucketWebsite {
-        PutBucketWebsite(rt::Call::new(&self.handle, &op::PUT_BUCKET_WEBSITE))
+        rt::builder(&self.handle)
     }
     /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error. Returns [`PutObject`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_object(&self) -> PutObject {
-        PutObject(rt::Call::new(&self.handle, &op::PUT_OBJECT))
+        rt::builder(&self.handle)
     }
     /// **Important:** End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs). If you attempt to use an Email Grantee ACL in a request after October 1, 2025, the request will receive an `HTTP 405` (Method Not Allowed) error. Returns [`PutObjectAcl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_object_acl(&self) -> PutObjectAcl {
-        PutObjectAcl(rt::Call::new(&self.handle, &op::PUT_OBJECT_ACL))
+        rt::builder(&self.handle)
     }
     /// Attaches an annotation to an Amazon S3 object. An annotation is a named payload of 1 byte to 1 MiB that you can associate with a specific object or object version. Each object can have up to 1,000 annotations. Returns [`PutObjectAnnotation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_object_annotation(&self) -> PutObjectAnnotation {
-        PutObjectAnnotation(rt::Call::new(&self.handle, &op::PUT_OBJECT_ANNOTATION))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`PutObjectLegalHold`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_object_legal_hold(&self) -> PutObjectLegalHold {
-        PutObjectLegalHold(rt::Call::new(&self.handle, &op::PUT_OBJECT_LEGAL_HOLD))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`PutObjectLockConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_object_lock_configuration(&self) -> PutObjectLockConfiguration {
-        PutObjectLockConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_OBJECT_LOCK_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`PutObjectRetention`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_object_retention(&self) -> PutObjectRetention {
-        PutObjectRetention(rt::Call::new(&self.handle, &op::PUT_OBJECT_RETENTION))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`PutObjectTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_object_tagging(&self) -> PutObjectTagging {
-        PutObjectTagging(rt::Call::new(&self.handle, &op::PUT_OBJECT_TAGGING))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`PutPublicAccessBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_public_access_block(&self) -> PutPublicAccessBlock {
-        PutPublicAccessBlock(rt::Call::new(&self.handle, &op::PUT_PUBLIC_ACCESS_BLOCK))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutBucketReplication` operation.

@@ -10,12 +10,12 @@ impl super::Client {
     /// Renames an existing object in a directory bucket that uses the S3 Express One Zone storage class. You can use `RenameObject` by specifying an existing object’s name as the source and the new name of the object as the destination within the same directory bucket. Returns [`RenameObject`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn rename_object(&self) -> RenameObject {
-        RenameObject(rt::Call::new(&self.handle, &op::RENAME_OBJECT))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets. Returns [`RestoreObject`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn restore_object(&self) -> RestoreObject {
-        RestoreObject(rt::Call::new(&self.handle, &op::RESTORE_OBJECT))
+        rt::builder(&self.handle)
     }
 }
 /// The `RenameObject` operation.

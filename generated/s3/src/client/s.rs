@@ -10,7 +10,7 @@ impl super::Client {
     /// **Note:** This operation is not supported for directory buckets. Returns [`SelectObjectContent`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn select_object_content(&self) -> SelectObjectContent {
-        SelectObjectContent(rt::Call::new(&self.handle, &op::SELECT_OBJECT_CONTENT))
+        rt::builder(&self.handle)
     }
 }
 /// The `SelectObjectContent` operation.

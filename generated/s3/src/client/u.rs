@@ -12,53 +12,36 @@ impl super::Client {
     pub fn update_bucket_metadata_annotation_table_configuration(
         &self,
     ) -> UpdateBucketMetadataAnnotationTableConfiguration {
-        UpdateBucketMetadataAnnotationTableConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::UPDATE_BUCKET_METADATA_ANNOTATION_TABLE_CONFIGURATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Enables or disables a live inventory table for an S3 Metadata configuration on a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*. Returns [`UpdateBucketMetadataInventoryTableConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_bucket_metadata_inventory_table_configuration(
         &self,
     ) -> UpdateBucketMetadataInventoryTableConfiguration {
-        UpdateBucketMetadataInventoryTableConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Enables or disables journal table record expiration for an S3 Metadata configuration on a general purpose bucket. For more information, see [Accelerating data discovery with S3 Metadata](https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*. Returns [`UpdateBucketMetadataJournalTableConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_bucket_metadata_journal_table_configuration(
         &self,
     ) -> UpdateBucketMetadataJournalTableConfiguration {
-        UpdateBucketMetadataJournalTableConfiguration(
-            rt::Call::new(
-                &self.handle,
-                &op::UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported for directory buckets or Amazon S3 on Outposts buckets. Returns [`UpdateObjectEncryption`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_object_encryption(&self) -> UpdateObjectEncryption {
-        UpdateObjectEncryption(
-            rt::Call::new(&self.handle, &op::UPDATE_OBJECT_ENCRYPTION),
-        )
+        rt::builder(&self.handle)
     }
     /// Uploads a part in a multipart upload. Returns [`UploadPart`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn upload_part(&self) -> UploadPart {
-        UploadPart(rt::Call::new(&self.handle, &op::UPLOAD_PART))
+        rt::builder(&self.handle)
     }
     /// Uploads a part by copying data from an existing object as data source. To specify the data source, you add the request header `x-amz-copy-source` in your request. To specify a byte range, you add the request header `x-amz-copy-source-range` in your request. Returns [`UploadPartCopy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn upload_part_copy(&self) -> UploadPartCopy {
-        UploadPartCopy(rt::Call::new(&self.handle, &op::UPLOAD_PART_COPY))
+        rt::builder(&self.handle)
     }
 }
 /// The `UpdateBucketMetadataAnnotationTableConfiguration` operation.

@@ -10,9 +10,7 @@ impl super::Client {
     /// **Note:** This operation is not supported for directory buckets. Returns [`WriteGetObjectResponse`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn write_get_object_response(&self) -> WriteGetObjectResponse {
-        WriteGetObjectResponse(
-            rt::Call::new(&self.handle, &op::WRITE_GET_OBJECT_RESPONSE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `WriteGetObjectResponse` operation.

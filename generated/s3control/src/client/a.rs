@@ -12,9 +12,7 @@ impl super::Client {
     pub fn associate_access_grants_identity_center(
         &self,
     ) -> AssociateAccessGrantsIdentityCenter {
-        AssociateAccessGrantsIdentityCenter(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `AssociateAccessGrantsIdentityCenter` operation.

@@ -10,59 +10,49 @@ impl super::Client {
     /// Creates an access grant that gives a grantee access to your S3 data. The grantee can be an IAM user or role or a directory user, or group. Before you can create a grant, you must have an S3 Access Grants instance in the same Region as the S3 data. You can create an S3 Access Grants instance using the [CreateAccessGrantsInstance](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessGrantsInstance.html). You must also have registered at least one S3 data location in your S3 Access Grants instance using [CreateAccessGrantsLocation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessGrantsLocation.html). Returns [`CreateAccessGrant`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_access_grant(&self) -> CreateAccessGrant {
-        CreateAccessGrant(rt::Call::new(&self.handle, &op::CREATE_ACCESS_GRANT))
+        rt::builder(&self.handle)
     }
     /// Creates an S3 Access Grants instance, which serves as a logical grouping for access grants. You can create one S3 Access Grants instance per Region per account. Returns [`CreateAccessGrantsInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_access_grants_instance(&self) -> CreateAccessGrantsInstance {
-        CreateAccessGrantsInstance(
-            rt::Call::new(&self.handle, &op::CREATE_ACCESS_GRANTS_INSTANCE),
-        )
+        rt::builder(&self.handle)
     }
     /// The S3 data location that you would like to register in your S3 Access Grants instance. Your S3 data must be in the same Region as your S3 Access Grants instance. The location can be one of the following: Returns [`CreateAccessGrantsLocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_access_grants_location(&self) -> CreateAccessGrantsLocation {
-        CreateAccessGrantsLocation(
-            rt::Call::new(&self.handle, &op::CREATE_ACCESS_GRANTS_LOCATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates an access point and associates it to a specified bucket. For more information, see [Managing access to shared datasets with access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points.html) or [Managing access to shared datasets in directory buckets with access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-directory-buckets.html) in the *Amazon S3 User Guide*. Returns [`CreateAccessPoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_access_point(&self) -> CreateAccessPoint {
-        CreateAccessPoint(rt::Call::new(&self.handle, &op::CREATE_ACCESS_POINT))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`CreateAccessPointForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_access_point_for_object_lambda(
         &self,
     ) -> CreateAccessPointForObjectLambda {
-        CreateAccessPointForObjectLambda(
-            rt::Call::new(&self.handle, &op::CREATE_ACCESS_POINT_FOR_OBJECT_LAMBDA),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This action creates an Amazon S3 on Outposts bucket. To create an S3 bucket, see [Create Bucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html) in the *Amazon S3 API Reference*. Returns [`CreateBucket`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_bucket(&self) -> CreateBucket {
-        CreateBucket(rt::Call::new(&self.handle, &op::CREATE_BUCKET))
+        rt::builder(&self.handle)
     }
     /// This operation creates an S3 Batch Operations job. Returns [`CreateJob`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_job(&self) -> CreateJob {
-        CreateJob(rt::Call::new(&self.handle, &op::CREATE_JOB))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`CreateMultiRegionAccessPoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_multi_region_access_point(&self) -> CreateMultiRegionAccessPoint {
-        CreateMultiRegionAccessPoint(
-            rt::Call::new(&self.handle, &op::CREATE_MULTI_REGION_ACCESS_POINT),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a new S3 Storage Lens group and associates it with the specified Amazon Web Services account ID. An S3 Storage Lens group is a custom grouping of objects based on prefix, suffix, object tags, object size, object age, or a combination of these filters. For each Storage Lens group that you’ve created, you can also optionally add Amazon Web Services resource tags. For more information about S3 Storage Lens groups, see [Working with S3 Storage Lens groups](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-lens-groups-overview.html). Returns [`CreateStorageLensGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_storage_lens_group(&self) -> CreateStorageLensGroup {
-        CreateStorageLensGroup(
-            rt::Call::new(&self.handle, &op::CREATE_STORAGE_LENS_GROUP),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `CreateAccessGrant` operation.

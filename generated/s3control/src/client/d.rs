@@ -10,116 +10,90 @@ impl super::Client {
     /// Deletes the access grant from the S3 Access Grants instance. You cannot undo an access grant deletion and the grantee will no longer have access to the S3 data. Returns [`DeleteAccessGrant`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_grant(&self) -> DeleteAccessGrant {
-        DeleteAccessGrant(rt::Call::new(&self.handle, &op::DELETE_ACCESS_GRANT))
+        rt::builder(&self.handle)
     }
     /// Deletes your S3 Access Grants instance. You must first delete the access grants and locations before S3 Access Grants can delete the instance. See [DeleteAccessGrant](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrant.html) and [DeleteAccessGrantsLocation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrantsLocation.html). If you have associated an IAM Identity Center instance with your S3 Access Grants instance, you must first dissassociate the Identity Center instance from the S3 Access Grants instance before you can delete the S3 Access Grants instance. See [AssociateAccessGrantsIdentityCenter](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_AssociateAccessGrantsIdentityCenter.html) and [DissociateAccessGrantsIdentityCenter](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DissociateAccessGrantsIdentityCenter.html). Returns [`DeleteAccessGrantsInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_grants_instance(&self) -> DeleteAccessGrantsInstance {
-        DeleteAccessGrantsInstance(
-            rt::Call::new(&self.handle, &op::DELETE_ACCESS_GRANTS_INSTANCE),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the resource policy of the S3 Access Grants instance. The resource policy is used to manage cross-account access to your S3 Access Grants instance. By deleting the resource policy, you delete any cross-account permissions to your S3 Access Grants instance. Returns [`DeleteAccessGrantsInstanceResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_grants_instance_resource_policy(
         &self,
     ) -> DeleteAccessGrantsInstanceResourcePolicy {
-        DeleteAccessGrantsInstanceResourcePolicy(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Deregisters a location from your S3 Access Grants instance. You can only delete a location registration from an S3 Access Grants instance if there are no grants associated with this location. See [Delete a grant](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrant.html) for information on how to delete grants. You need to have at least one registered location in your S3 Access Grants instance in order to create access grants. Returns [`DeleteAccessGrantsLocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_grants_location(&self) -> DeleteAccessGrantsLocation {
-        DeleteAccessGrantsLocation(
-            rt::Call::new(&self.handle, &op::DELETE_ACCESS_GRANTS_LOCATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the specified access point. Returns [`DeleteAccessPoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_point(&self) -> DeleteAccessPoint {
-        DeleteAccessPoint(rt::Call::new(&self.handle, &op::DELETE_ACCESS_POINT))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`DeleteAccessPointForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_point_for_object_lambda(
         &self,
     ) -> DeleteAccessPointForObjectLambda {
-        DeleteAccessPointForObjectLambda(
-            rt::Call::new(&self.handle, &op::DELETE_ACCESS_POINT_FOR_OBJECT_LAMBDA),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes the access point policy for the specified access point. Returns [`DeleteAccessPointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_point_policy(&self) -> DeleteAccessPointPolicy {
-        DeleteAccessPointPolicy(
-            rt::Call::new(&self.handle, &op::DELETE_ACCESS_POINT_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`DeleteAccessPointPolicyForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_point_policy_for_object_lambda(
         &self,
     ) -> DeleteAccessPointPolicyForObjectLambda {
-        DeleteAccessPointPolicyForObjectLambda(
-            rt::Call::new(
-                &self.handle,
-                &op::DELETE_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes an existing access point scope for a directory bucket. Returns [`DeleteAccessPointScope`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_access_point_scope(&self) -> DeleteAccessPointScope {
-        DeleteAccessPointScope(
-            rt::Call::new(&self.handle, &op::DELETE_ACCESS_POINT_SCOPE),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This action deletes an Amazon S3 on Outposts bucket. To delete an S3 bucket, see [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html) in the *Amazon S3 API Reference*. Returns [`DeleteBucket`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket(&self) -> DeleteBucket {
-        DeleteBucket(rt::Call::new(&self.handle, &op::DELETE_BUCKET))
+        rt::builder(&self.handle)
     }
     /// **Note:** This action deletes an Amazon S3 on Outposts bucket's lifecycle configuration. To delete an S3 bucket's lifecycle configuration, see [DeleteBucketLifecycle](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketLifecycle.html) in the *Amazon S3 API Reference*. Returns [`DeleteBucketLifecycleConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_lifecycle_configuration(
         &self,
     ) -> DeleteBucketLifecycleConfiguration {
-        DeleteBucketLifecycleConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_LIFECYCLE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This action deletes an Amazon S3 on Outposts bucket policy. To delete an S3 bucket policy, see [DeleteBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketPolicy.html) in the *Amazon S3 API Reference*. Returns [`DeleteBucketPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_policy(&self) -> DeleteBucketPolicy {
-        DeleteBucketPolicy(rt::Call::new(&self.handle, &op::DELETE_BUCKET_POLICY))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation deletes an Amazon S3 on Outposts bucket's replication configuration. To delete an S3 bucket's replication configuration, see [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketReplication.html) in the *Amazon S3 API Reference*. Returns [`DeleteBucketReplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_replication(&self) -> DeleteBucketReplication {
-        DeleteBucketReplication(
-            rt::Call::new(&self.handle, &op::DELETE_BUCKET_REPLICATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This action deletes an Amazon S3 on Outposts bucket's tags. To delete an S3 bucket tags, see [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html) in the *Amazon S3 API Reference*. Returns [`DeleteBucketTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_bucket_tagging(&self) -> DeleteBucketTagging {
-        DeleteBucketTagging(rt::Call::new(&self.handle, &op::DELETE_BUCKET_TAGGING))
+        rt::builder(&self.handle)
     }
     /// Removes the entire tag set from the specified S3 Batch Operations job. Returns [`DeleteJobTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_job_tagging(&self) -> DeleteJobTagging {
-        DeleteJobTagging(rt::Call::new(&self.handle, &op::DELETE_JOB_TAGGING))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`DeleteMultiRegionAccessPoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_multi_region_access_point(&self) -> DeleteMultiRegionAccessPoint {
-        DeleteMultiRegionAccessPoint(
-            rt::Call::new(&self.handle, &op::DELETE_MULTI_REGION_ACCESS_POINT),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteAccessGrant` operation.
@@ -513,58 +487,43 @@ impl super::Client {
     /// **Note:** This operation is not supported by directory buckets. Returns [`DeletePublicAccessBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_public_access_block(&self) -> DeletePublicAccessBlock {
-        DeletePublicAccessBlock(
-            rt::Call::new(&self.handle, &op::DELETE_PUBLIC_ACCESS_BLOCK),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`DeleteStorageLensConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_storage_lens_configuration(&self) -> DeleteStorageLensConfiguration {
-        DeleteStorageLensConfiguration(
-            rt::Call::new(&self.handle, &op::DELETE_STORAGE_LENS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`DeleteStorageLensConfigurationTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_storage_lens_configuration_tagging(
         &self,
     ) -> DeleteStorageLensConfigurationTagging {
-        DeleteStorageLensConfigurationTagging(
-            rt::Call::new(&self.handle, &op::DELETE_STORAGE_LENS_CONFIGURATION_TAGGING),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes an existing S3 Storage Lens group. Returns [`DeleteStorageLensGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_storage_lens_group(&self) -> DeleteStorageLensGroup {
-        DeleteStorageLensGroup(
-            rt::Call::new(&self.handle, &op::DELETE_STORAGE_LENS_GROUP),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the configuration parameters and status for a Batch Operations job. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*. Returns [`DescribeJob`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_job(&self) -> DescribeJob {
-        DescribeJob(rt::Call::new(&self.handle, &op::DESCRIBE_JOB))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`DescribeMultiRegionAccessPointOperation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_multi_region_access_point_operation(
         &self,
     ) -> DescribeMultiRegionAccessPointOperation {
-        DescribeMultiRegionAccessPointOperation(
-            rt::Call::new(
-                &self.handle,
-                &op::DESCRIBE_MULTI_REGION_ACCESS_POINT_OPERATION,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Dissociates the Amazon Web Services IAM Identity Center instance from the S3 Access Grants instance. Returns [`DissociateAccessGrantsIdentityCenter`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn dissociate_access_grants_identity_center(
         &self,
     ) -> DissociateAccessGrantsIdentityCenter {
-        DissociateAccessGrantsIdentityCenter(
-            rt::Call::new(&self.handle, &op::DISSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeletePublicAccessBlock` operation.

@@ -10,118 +10,92 @@ impl super::Client {
     /// Get the details of an access grant from your S3 Access Grants instance. Returns [`GetAccessGrant`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_grant(&self) -> GetAccessGrant {
-        GetAccessGrant(rt::Call::new(&self.handle, &op::GET_ACCESS_GRANT))
+        rt::builder(&self.handle)
     }
     /// Retrieves the S3 Access Grants instance for a Region in your account. Returns [`GetAccessGrantsInstance`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_grants_instance(&self) -> GetAccessGrantsInstance {
-        GetAccessGrantsInstance(
-            rt::Call::new(&self.handle, &op::GET_ACCESS_GRANTS_INSTANCE),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieve the S3 Access Grants instance that contains a particular prefix. Returns [`GetAccessGrantsInstanceForPrefix`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_grants_instance_for_prefix(
         &self,
     ) -> GetAccessGrantsInstanceForPrefix {
-        GetAccessGrantsInstanceForPrefix(
-            rt::Call::new(&self.handle, &op::GET_ACCESS_GRANTS_INSTANCE_FOR_PREFIX),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns the resource policy of the S3 Access Grants instance. Returns [`GetAccessGrantsInstanceResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_grants_instance_resource_policy(
         &self,
     ) -> GetAccessGrantsInstanceResourcePolicy {
-        GetAccessGrantsInstanceResourcePolicy(
-            rt::Call::new(&self.handle, &op::GET_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the details of a particular location registered in your S3 Access Grants instance. Returns [`GetAccessGrantsLocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_grants_location(&self) -> GetAccessGrantsLocation {
-        GetAccessGrantsLocation(
-            rt::Call::new(&self.handle, &op::GET_ACCESS_GRANTS_LOCATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns configuration information about the specified access point. Returns [`GetAccessPoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point(&self) -> GetAccessPoint {
-        GetAccessPoint(rt::Call::new(&self.handle, &op::GET_ACCESS_POINT))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`GetAccessPointConfigurationForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_configuration_for_object_lambda(
         &self,
     ) -> GetAccessPointConfigurationForObjectLambda {
-        GetAccessPointConfigurationForObjectLambda(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`GetAccessPointForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_for_object_lambda(&self) -> GetAccessPointForObjectLambda {
-        GetAccessPointForObjectLambda(
-            rt::Call::new(&self.handle, &op::GET_ACCESS_POINT_FOR_OBJECT_LAMBDA),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns the access point policy associated with the specified access point. Returns [`GetAccessPointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_policy(&self) -> GetAccessPointPolicy {
-        GetAccessPointPolicy(rt::Call::new(&self.handle, &op::GET_ACCESS_POINT_POLICY))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`GetAccessPointPolicyForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_policy_for_object_lambda(
         &self,
     ) -> GetAccessPointPolicyForObjectLambda {
-        GetAccessPointPolicyForObjectLambda(
-            rt::Call::new(&self.handle, &op::GET_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`GetAccessPointPolicyStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_policy_status(&self) -> GetAccessPointPolicyStatus {
-        GetAccessPointPolicyStatus(
-            rt::Call::new(&self.handle, &op::GET_ACCESS_POINT_POLICY_STATUS),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`GetAccessPointPolicyStatusForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_policy_status_for_object_lambda(
         &self,
     ) -> GetAccessPointPolicyStatusForObjectLambda {
-        GetAccessPointPolicyStatusForObjectLambda(
-            rt::Call::new(
-                &self.handle,
-                &op::GET_ACCESS_POINT_POLICY_STATUS_FOR_OBJECT_LAMBDA,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns the access point scope for a directory bucket. Returns [`GetAccessPointScope`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_point_scope(&self) -> GetAccessPointScope {
-        GetAccessPointScope(rt::Call::new(&self.handle, &op::GET_ACCESS_POINT_SCOPE))
+        rt::builder(&self.handle)
     }
     /// Gets an Amazon S3 on Outposts bucket. For more information, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*. Returns [`GetBucket`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket(&self) -> GetBucket {
-        GetBucket(rt::Call::new(&self.handle, &op::GET_BUCKET))
+        rt::builder(&self.handle)
     }
     /// **Note:** This action gets an Amazon S3 on Outposts bucket's lifecycle configuration. To get an S3 bucket's lifecycle configuration, see [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html) in the *Amazon S3 API Reference*. Returns [`GetBucketLifecycleConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_lifecycle_configuration(&self) -> GetBucketLifecycleConfiguration {
-        GetBucketLifecycleConfiguration(
-            rt::Call::new(&self.handle, &op::GET_BUCKET_LIFECYCLE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This action gets a bucket policy for an Amazon S3 on Outposts bucket. To get a policy for an S3 bucket, see [GetBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketPolicy.html) in the *Amazon S3 API Reference*. Returns [`GetBucketPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_policy(&self) -> GetBucketPolicy {
-        GetBucketPolicy(rt::Call::new(&self.handle, &op::GET_BUCKET_POLICY))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetAccessGrant` operation.
@@ -522,87 +496,75 @@ impl super::Client {
     /// **Note:** This operation gets an Amazon S3 on Outposts bucket's replication configuration. To get an S3 bucket's replication configuration, see [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html) in the *Amazon S3 API Reference*. Returns [`GetBucketReplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_replication(&self) -> GetBucketReplication {
-        GetBucketReplication(rt::Call::new(&self.handle, &op::GET_BUCKET_REPLICATION))
+        rt::builder(&self.handle)
     }
     /// **Note:** This action gets an Amazon S3 on Outposts bucket's tags. To get an S3 bucket tags, see [GetBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketTagging.html) in the *Amazon S3 API Reference*. Returns [`GetBucketTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_tagging(&self) -> GetBucketTagging {
-        GetBucketTagging(rt::Call::new(&self.handle, &op::GET_BUCKET_TAGGING))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation returns the versioning state for S3 on Outposts buckets only. To return the versioning state for an S3 bucket, see [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html) in the *Amazon S3 API Reference*. Returns [`GetBucketVersioning`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_bucket_versioning(&self) -> GetBucketVersioning {
-        GetBucketVersioning(rt::Call::new(&self.handle, &op::GET_BUCKET_VERSIONING))
+        rt::builder(&self.handle)
     }
     /// Returns a temporary access credential from S3 Access Grants to the grantee or client application. The [temporary credential](https://docs.aws.amazon.com/STS/latest/APIReference/API_Credentials.html) is an Amazon Web Services STS token that grants them access to the S3 data. By default, S3 Access Grants searches for a matching grant in the instance of the Amazon Web Services account ID in the request. To also search instances shared with the caller through Amazon Web Services Resource Access Manager (RAM), set the `InstanceScope` parameter to `ALL`. Returns [`GetDataAccess`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_data_access(&self) -> GetDataAccess {
-        GetDataAccess(rt::Call::new(&self.handle, &op::GET_DATA_ACCESS))
+        rt::builder(&self.handle)
     }
     /// Returns the tags on an S3 Batch Operations job. Returns [`GetJobTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_job_tagging(&self) -> GetJobTagging {
-        GetJobTagging(rt::Call::new(&self.handle, &op::GET_JOB_TAGGING))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`GetMultiRegionAccessPoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_multi_region_access_point(&self) -> GetMultiRegionAccessPoint {
-        GetMultiRegionAccessPoint(
-            rt::Call::new(&self.handle, &op::GET_MULTI_REGION_ACCESS_POINT),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`GetMultiRegionAccessPointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_multi_region_access_point_policy(
         &self,
     ) -> GetMultiRegionAccessPointPolicy {
-        GetMultiRegionAccessPointPolicy(
-            rt::Call::new(&self.handle, &op::GET_MULTI_REGION_ACCESS_POINT_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`GetMultiRegionAccessPointPolicyStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_multi_region_access_point_policy_status(
         &self,
     ) -> GetMultiRegionAccessPointPolicyStatus {
-        GetMultiRegionAccessPointPolicyStatus(
-            rt::Call::new(&self.handle, &op::GET_MULTI_REGION_ACCESS_POINT_POLICY_STATUS),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`GetMultiRegionAccessPointRoutes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_multi_region_access_point_routes(
         &self,
     ) -> GetMultiRegionAccessPointRoutes {
-        GetMultiRegionAccessPointRoutes(
-            rt::Call::new(&self.handle, &op::GET_MULTI_REGION_ACCESS_POINT_ROUTES),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`GetPublicAccessBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_public_access_block(&self) -> GetPublicAccessBlock {
-        GetPublicAccessBlock(rt::Call::new(&self.handle, &op::GET_PUBLIC_ACCESS_BLOCK))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`GetStorageLensConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_storage_lens_configuration(&self) -> GetStorageLensConfiguration {
-        GetStorageLensConfiguration(
-            rt::Call::new(&self.handle, &op::GET_STORAGE_LENS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`GetStorageLensConfigurationTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_storage_lens_configuration_tagging(
         &self,
     ) -> GetStorageLensConfigurationTagging {
-        GetStorageLensConfigurationTagging(
-            rt::Call::new(&self.handle, &op::GET_STORAGE_LENS_CONFIGURATION_TAGGING),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the Storage Lens group configuration details. Returns [`GetStorageLensGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_storage_lens_group(&self) -> GetStorageLensGroup {
-        GetStorageLensGroup(rt::Call::new(&self.handle, &op::GET_STORAGE_LENS_GROUP))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetBucketReplication` operation.

@@ -10,85 +10,71 @@ impl super::Client {
     /// Returns the list of access grants in your S3 Access Grants instance. Returns [`ListAccessGrants`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_access_grants(&self) -> ListAccessGrants {
-        ListAccessGrants(rt::Call::new(&self.handle, &op::LIST_ACCESS_GRANTS))
+        rt::builder(&self.handle)
     }
     /// Returns a list of S3 Access Grants instances. An S3 Access Grants instance serves as a logical grouping for your individual access grants. You can only have one S3 Access Grants instance per Region per account. Returns [`ListAccessGrantsInstances`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_access_grants_instances(&self) -> ListAccessGrantsInstances {
-        ListAccessGrantsInstances(
-            rt::Call::new(&self.handle, &op::LIST_ACCESS_GRANTS_INSTANCES),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns a list of the locations registered in your S3 Access Grants instance. Returns [`ListAccessGrantsLocations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_access_grants_locations(&self) -> ListAccessGrantsLocations {
-        ListAccessGrantsLocations(
-            rt::Call::new(&self.handle, &op::LIST_ACCESS_GRANTS_LOCATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`ListAccessPoints`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_access_points(&self) -> ListAccessPoints {
-        ListAccessPoints(rt::Call::new(&self.handle, &op::LIST_ACCESS_POINTS))
+        rt::builder(&self.handle)
     }
     /// Returns a list of the access points that are owned by the Amazon Web Services account and that are associated with the specified directory bucket. Returns [`ListAccessPointsForDirectoryBuckets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_access_points_for_directory_buckets(
         &self,
     ) -> ListAccessPointsForDirectoryBuckets {
-        ListAccessPointsForDirectoryBuckets(
-            rt::Call::new(&self.handle, &op::LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`ListAccessPointsForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_access_points_for_object_lambda(
         &self,
     ) -> ListAccessPointsForObjectLambda {
-        ListAccessPointsForObjectLambda(
-            rt::Call::new(&self.handle, &op::LIST_ACCESS_POINTS_FOR_OBJECT_LAMBDA),
-        )
+        rt::builder(&self.handle)
     }
     /// Use this API to list the access grants that grant the caller access to Amazon S3 data through S3 Access Grants. The caller (grantee) can be an Identity and Access Management (IAM) identity or Amazon Web Services Identity Center corporate directory identity. You must pass the Amazon Web Services account of the S3 data owner (grantor) in the request. By default, S3 Access Grants returns grants from the instance of the Amazon Web Services account ID in the request. To return grants from all instances shared with the caller's account through Amazon Web Services Resource Access Manager (RAM), set the `InstanceScope` parameter to `ALL`. You can, optionally, narrow the results by `GrantScope`, using a fragment of the data's S3 path, and S3 Access Grants will return only the grants with a path that contains the path fragment. You can also pass the `AllowedByApplication` filter in the request, which returns only the grants authorized for applications, whether the application is the caller's Identity Center application or any other application (`ALL`). For more information, see [List the caller's access grants](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-grants-list-grants.html) in the *Amazon S3 User Guide*. Returns [`ListCallerAccessGrants`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_caller_access_grants(&self) -> ListCallerAccessGrants {
-        ListCallerAccessGrants(
-            rt::Call::new(&self.handle, &op::LIST_CALLER_ACCESS_GRANTS),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists current S3 Batch Operations jobs as well as the jobs that have ended within the last 90 days for the Amazon Web Services account making the request. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*. Returns [`ListJobs`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_jobs(&self) -> ListJobs {
-        ListJobs(rt::Call::new(&self.handle, &op::LIST_JOBS))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`ListMultiRegionAccessPoints`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_multi_region_access_points(&self) -> ListMultiRegionAccessPoints {
-        ListMultiRegionAccessPoints(
-            rt::Call::new(&self.handle, &op::LIST_MULTI_REGION_ACCESS_POINTS),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`ListRegionalBuckets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_regional_buckets(&self) -> ListRegionalBuckets {
-        ListRegionalBuckets(rt::Call::new(&self.handle, &op::LIST_REGIONAL_BUCKETS))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`ListStorageLensConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_storage_lens_configurations(&self) -> ListStorageLensConfigurations {
-        ListStorageLensConfigurations(
-            rt::Call::new(&self.handle, &op::LIST_STORAGE_LENS_CONFIGURATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists all the Storage Lens groups in the specified home Region. Returns [`ListStorageLensGroups`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_storage_lens_groups(&self) -> ListStorageLensGroups {
-        ListStorageLensGroups(rt::Call::new(&self.handle, &op::LIST_STORAGE_LENS_GROUPS))
+        rt::builder(&self.handle)
     }
     /// This operation allows you to list all of the tags for a specified resource. Each tag is a label consisting of a key and value. Tags can help you organize, track costs for, and control access to resources. Returns [`ListTagsForResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_resource(&self) -> ListTagsForResource {
-        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListAccessGrants` operation.

@@ -12,102 +12,85 @@ impl super::Client {
     pub fn put_access_grants_instance_resource_policy(
         &self,
     ) -> PutAccessGrantsInstanceResourcePolicy {
-        PutAccessGrantsInstanceResourcePolicy(
-            rt::Call::new(&self.handle, &op::PUT_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`PutAccessPointConfigurationForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_access_point_configuration_for_object_lambda(
         &self,
     ) -> PutAccessPointConfigurationForObjectLambda {
-        PutAccessPointConfigurationForObjectLambda(
-            rt::Call::new(
-                &self.handle,
-                &op::PUT_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA,
-            ),
-        )
+        rt::builder(&self.handle)
     }
     /// Associates an access policy with the specified access point. Each access point can have only one policy, so a request made to this API replaces any existing policy associated with the specified access point. Returns [`PutAccessPointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_access_point_policy(&self) -> PutAccessPointPolicy {
-        PutAccessPointPolicy(rt::Call::new(&self.handle, &op::PUT_ACCESS_POINT_POLICY))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`PutAccessPointPolicyForObjectLambda`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_access_point_policy_for_object_lambda(
         &self,
     ) -> PutAccessPointPolicyForObjectLambda {
-        PutAccessPointPolicyForObjectLambda(
-            rt::Call::new(&self.handle, &op::PUT_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates or replaces the access point scope for a directory bucket. You can use the access point scope to restrict access to specific prefixes, API operations, or a combination of both. Returns [`PutAccessPointScope`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_access_point_scope(&self) -> PutAccessPointScope {
-        PutAccessPointScope(rt::Call::new(&self.handle, &op::PUT_ACCESS_POINT_SCOPE))
+        rt::builder(&self.handle)
     }
     /// **Note:** This action puts a lifecycle configuration to an Amazon S3 on Outposts bucket. To put a lifecycle configuration to an S3 bucket, see [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html) in the *Amazon S3 API Reference*. Returns [`PutBucketLifecycleConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_lifecycle_configuration(&self) -> PutBucketLifecycleConfiguration {
-        PutBucketLifecycleConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_BUCKET_LIFECYCLE_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This action puts a bucket policy to an Amazon S3 on Outposts bucket. To put a policy on an S3 bucket, see [PutBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html) in the *Amazon S3 API Reference*. Returns [`PutBucketPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_policy(&self) -> PutBucketPolicy {
-        PutBucketPolicy(rt::Call::new(&self.handle, &op::PUT_BUCKET_POLICY))
+        rt::builder(&self.handle)
     }
     /// **Note:** This action creates an Amazon S3 on Outposts bucket's replication configuration. To create an S3 bucket's replication configuration, see [PutBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketReplication.html) in the *Amazon S3 API Reference*. Returns [`PutBucketReplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_replication(&self) -> PutBucketReplication {
-        PutBucketReplication(rt::Call::new(&self.handle, &op::PUT_BUCKET_REPLICATION))
+        rt::builder(&self.handle)
     }
     /// **Note:** This action puts tags on an Amazon S3 on Outposts bucket. To put tags on an S3 bucket, see [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html) in the *Amazon S3 API Reference*. Returns [`PutBucketTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_tagging(&self) -> PutBucketTagging {
-        PutBucketTagging(rt::Call::new(&self.handle, &op::PUT_BUCKET_TAGGING))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation sets the versioning state for S3 on Outposts buckets only. To set the versioning state for an S3 bucket, see [PutBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketVersioning.html) in the *Amazon S3 API Reference*. Returns [`PutBucketVersioning`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_bucket_versioning(&self) -> PutBucketVersioning {
-        PutBucketVersioning(rt::Call::new(&self.handle, &op::PUT_BUCKET_VERSIONING))
+        rt::builder(&self.handle)
     }
     /// Sets the supplied tag-set on an S3 Batch Operations job. Returns [`PutJobTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_job_tagging(&self) -> PutJobTagging {
-        PutJobTagging(rt::Call::new(&self.handle, &op::PUT_JOB_TAGGING))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`PutMultiRegionAccessPointPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_multi_region_access_point_policy(
         &self,
     ) -> PutMultiRegionAccessPointPolicy {
-        PutMultiRegionAccessPointPolicy(
-            rt::Call::new(&self.handle, &op::PUT_MULTI_REGION_ACCESS_POINT_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`PutPublicAccessBlock`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_public_access_block(&self) -> PutPublicAccessBlock {
-        PutPublicAccessBlock(rt::Call::new(&self.handle, &op::PUT_PUBLIC_ACCESS_BLOCK))
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`PutStorageLensConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_storage_lens_configuration(&self) -> PutStorageLensConfiguration {
-        PutStorageLensConfiguration(
-            rt::Call::new(&self.handle, &op::PUT_STORAGE_LENS_CONFIGURATION),
-        )
+        rt::builder(&self.handle)
     }
     /// **Note:** This operation is not supported by directory buckets. Returns [`PutStorageLensConfigurationTagging`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_storage_lens_configuration_tagging(
         &self,
     ) -> PutStorageLensConfigurationTagging {
-        PutStorageLensConfigurationTagging(
-            rt::Call::new(&self.handle, &op::PUT_STORAGE_LENS_CONFIGURATION_TAGGING),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `PutAccessGrantsInstanceResourcePolicy` operation.

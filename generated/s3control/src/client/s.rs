@@ -12,9 +12,7 @@ impl super::Client {
     pub fn submit_multi_region_access_point_routes(
         &self,
     ) -> SubmitMultiRegionAccessPointRoutes {
-        SubmitMultiRegionAccessPointRoutes(
-            rt::Call::new(&self.handle, &op::SUBMIT_MULTI_REGION_ACCESS_POINT_ROUTES),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `SubmitMultiRegionAccessPointRoutes` operation.

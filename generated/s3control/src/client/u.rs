@@ -10,31 +10,27 @@ impl super::Client {
     /// This operation removes the specified user-defined tags from an S3 resource. You can pass one or more tag keys. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
-        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
+        rt::builder(&self.handle)
     }
     /// Updates the IAM role of a registered location in your S3 Access Grants instance. Returns [`UpdateAccessGrantsLocation`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_access_grants_location(&self) -> UpdateAccessGrantsLocation {
-        UpdateAccessGrantsLocation(
-            rt::Call::new(&self.handle, &op::UPDATE_ACCESS_GRANTS_LOCATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Updates an existing S3 Batch Operations job's priority. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*. Returns [`UpdateJobPriority`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_job_priority(&self) -> UpdateJobPriority {
-        UpdateJobPriority(rt::Call::new(&self.handle, &op::UPDATE_JOB_PRIORITY))
+        rt::builder(&self.handle)
     }
     /// Updates the status for the specified job. Use this operation to confirm that you want to run a job or to cancel an existing job. For more information, see [S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops.html) in the *Amazon S3 User Guide*. Returns [`UpdateJobStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_job_status(&self) -> UpdateJobStatus {
-        UpdateJobStatus(rt::Call::new(&self.handle, &op::UPDATE_JOB_STATUS))
+        rt::builder(&self.handle)
     }
     /// Updates the existing Storage Lens group. Returns [`UpdateStorageLensGroup`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_storage_lens_group(&self) -> UpdateStorageLensGroup {
-        UpdateStorageLensGroup(
-            rt::Call::new(&self.handle, &op::UPDATE_STORAGE_LENS_GROUP),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `UntagResource` operation.

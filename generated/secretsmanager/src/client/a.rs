@@ -10,9 +10,7 @@ impl super::Client {
     /// Links a primary secret in your account to a replica secret in a different Amazon Web Services account and starts replication to this replica. The replica secret must already exist in the other Amazon Web Services account. Create the replica with CreateSecret and set its `CrossAccountPrimaryARN` field set to this primary secret's ARN. When you call AssociateCrossAccountReplica, Secrets Manager calls AcceptCrossAccountReplication on the replica secret on your behalf. Returns [`AssociateCrossAccountReplica`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn associate_cross_account_replica(&self) -> AssociateCrossAccountReplica {
-        AssociateCrossAccountReplica(
-            rt::Call::new(&self.handle, &op::ASSOCIATE_CROSS_ACCOUNT_REPLICA),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `AssociateCrossAccountReplica` operation.

@@ -10,7 +10,7 @@ impl super::Client {
     /// Retrieves the contents of the encrypted fields `SecretString` or `SecretBinary` for up to 20 secrets. To retrieve a single secret, call GetSecretValue. Returns [`BatchGetSecretValue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn batch_get_secret_value(&self) -> BatchGetSecretValue {
-        BatchGetSecretValue(rt::Call::new(&self.handle, &op::BATCH_GET_SECRET_VALUE))
+        rt::builder(&self.handle)
     }
 }
 /// The `BatchGetSecretValue` operation.

@@ -10,12 +10,12 @@ impl super::Client {
     /// Turns off automatic rotation, and if a rotation is currently in progress, cancels the rotation. Returns [`CancelRotateSecret`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_rotate_secret(&self) -> CancelRotateSecret {
-        CancelRotateSecret(rt::Call::new(&self.handle, &op::CANCEL_ROTATE_SECRET))
+        rt::builder(&self.handle)
     }
     /// Creates a new secret. A *secret* can be a password, a set of credentials such as a user name and password, an OAuth token, or other secret information that you store in an encrypted form in Secrets Manager. The secret also includes the connection information to access a database or other service. Secrets Manager does not encrypt this connection information. A secret in Secrets Manager consists of both the encrypted secret versions and the metadata that Secrets Manager uses to manage the secret. Returns [`CreateSecret`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_secret(&self) -> CreateSecret {
-        CreateSecret(rt::Call::new(&self.handle, &op::CREATE_SECRET))
+        rt::builder(&self.handle)
     }
 }
 /// The `CancelRotateSecret` operation.

@@ -10,24 +10,22 @@ impl super::Client {
     /// Deletes the resource-based permission policy attached to the secret. To attach a policy to a secret, use PutResourcePolicy. Returns [`DeleteResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_resource_policy(&self) -> DeleteResourcePolicy {
-        DeleteResourcePolicy(rt::Call::new(&self.handle, &op::DELETE_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
     /// Deletes a secret and all of its versions. You can specify a recovery window during which you can restore the secret. The minimum recovery window is 7 days. The default recovery window is 30 days. Secrets Manager attaches a `DeletionDate` stamp to the secret that specifies the end of the recovery window. At the end of the recovery window, Secrets Manager deletes the secret permanently. Returns [`DeleteSecret`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_secret(&self) -> DeleteSecret {
-        DeleteSecret(rt::Call::new(&self.handle, &op::DELETE_SECRET))
+        rt::builder(&self.handle)
     }
     /// Retrieves the details of a secret. It does not include the encrypted secret value. Secrets Manager only returns fields that have a value in the response. Returns [`DescribeSecret`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_secret(&self) -> DescribeSecret {
-        DescribeSecret(rt::Call::new(&self.handle, &op::DESCRIBE_SECRET))
+        rt::builder(&self.handle)
     }
     /// Removes the link between a primary secret in your account and a cross-account replica secret, and stops replication to the replica secret. Call this operation on the primary secret. This action removes the replica association created by AssociateCrossAccountReplica. Returns [`DisassociateCrossAccountReplica`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn disassociate_cross_account_replica(&self) -> DisassociateCrossAccountReplica {
-        DisassociateCrossAccountReplica(
-            rt::Call::new(&self.handle, &op::DISASSOCIATE_CROSS_ACCOUNT_REPLICA),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteResourcePolicy` operation.

@@ -10,17 +10,17 @@ impl super::Client {
     /// Generates a random password. We recommend that you specify the maximum length and include every character type that the system you are generating a password for can support. By default, Secrets Manager uses uppercase and lowercase letters, numbers, and the following characters in passwords: `` !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ `` Returns [`GetRandomPassword`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_random_password(&self) -> GetRandomPassword {
-        GetRandomPassword(rt::Call::new(&self.handle, &op::GET_RANDOM_PASSWORD))
+        rt::builder(&self.handle)
     }
     /// Retrieves the JSON text of the resource-based policy document attached to the secret. For more information about permissions policies attached to a secret, see [Permissions policies attached to a secret](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_resource-policies.html). Returns [`GetResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_resource_policy(&self) -> GetResourcePolicy {
-        GetResourcePolicy(rt::Call::new(&self.handle, &op::GET_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
     /// Retrieves the contents of the encrypted fields `SecretString` or `SecretBinary` from the specified version of a secret, whichever contains content. Returns [`GetSecretValue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_secret_value(&self) -> GetSecretValue {
-        GetSecretValue(rt::Call::new(&self.handle, &op::GET_SECRET_VALUE))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetRandomPassword` operation.

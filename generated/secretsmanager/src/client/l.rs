@@ -10,17 +10,17 @@ impl super::Client {
     /// Lists the resource-based policies attached to a secret. The response contains only the names of the policies, not their contents. Secrets Manager lists `default` first, followed by any other policies in alphabetical order. To get the contents of a policy, use GetResourcePolicy. You can modify only the `default` policy. Returns [`ListResourcePolicies`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_resource_policies(&self) -> ListResourcePolicies {
-        ListResourcePolicies(rt::Call::new(&self.handle, &op::LIST_RESOURCE_POLICIES))
+        rt::builder(&self.handle)
     }
     /// Lists the versions of a secret. Secrets Manager uses staging labels to indicate the different versions of a secret. For more information, see [Secrets Manager concepts: Versions](https://docs.aws.amazon.com/secretsmanager/latest/userguide/getting-started.html#term_version). Returns [`ListSecretVersionIds`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_secret_version_ids(&self) -> ListSecretVersionIds {
-        ListSecretVersionIds(rt::Call::new(&self.handle, &op::LIST_SECRET_VERSION_IDS))
+        rt::builder(&self.handle)
     }
     /// Lists the secrets that are stored by Secrets Manager in the Amazon Web Services account, not including secrets that are marked for deletion. To see secrets marked for deletion, use the Secrets Manager console. Returns [`ListSecrets`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_secrets(&self) -> ListSecrets {
-        ListSecrets(rt::Call::new(&self.handle, &op::LIST_SECRETS))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListResourcePolicies` operation.

@@ -10,12 +10,12 @@ impl super::Client {
     /// Attaches a resource-based permission policy to a secret. A resource-based policy is optional. For more information, see [Authentication and access control for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html) Returns [`PutResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_resource_policy(&self) -> PutResourcePolicy {
-        PutResourcePolicy(rt::Call::new(&self.handle, &op::PUT_RESOURCE_POLICY))
+        rt::builder(&self.handle)
     }
     /// Creates a new version of your secret by creating a new encrypted value and attaching it to the secret. version can contain a new `SecretString` value or a new `SecretBinary` value. Returns [`PutSecretValue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_secret_value(&self) -> PutSecretValue {
-        PutSecretValue(rt::Call::new(&self.handle, &op::PUT_SECRET_VALUE))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutResourcePolicy` operation.

@@ -10,26 +10,22 @@ impl super::Client {
     /// For a secret that is replicated to other Regions, deletes the secret replicas from the Regions you specify. Returns [`RemoveRegionsFromReplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_regions_from_replication(&self) -> RemoveRegionsFromReplication {
-        RemoveRegionsFromReplication(
-            rt::Call::new(&self.handle, &op::REMOVE_REGIONS_FROM_REPLICATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Replicates the secret to a new Regions. See [Multi-Region secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html). Returns [`ReplicateSecretToRegions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn replicate_secret_to_regions(&self) -> ReplicateSecretToRegions {
-        ReplicateSecretToRegions(
-            rt::Call::new(&self.handle, &op::REPLICATE_SECRET_TO_REGIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Cancels the scheduled deletion of a secret by removing the `DeletedDate` time stamp. You can access a secret again after it has been restored. Returns [`RestoreSecret`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn restore_secret(&self) -> RestoreSecret {
-        RestoreSecret(rt::Call::new(&self.handle, &op::RESTORE_SECRET))
+        rt::builder(&self.handle)
     }
     /// Configures and starts the asynchronous process of rotating the secret. For information about rotation, see [Rotate secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets.html) in the *Secrets Manager User Guide*. If you include the configuration parameters, the operation sets the values for the secret and then immediately starts a rotation. If you don't include the configuration parameters, the operation starts a rotation with the values already stored in the secret. Returns [`RotateSecret`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn rotate_secret(&self) -> RotateSecret {
-        RotateSecret(rt::Call::new(&self.handle, &op::ROTATE_SECRET))
+        rt::builder(&self.handle)
     }
 }
 /// The `RemoveRegionsFromReplication` operation.

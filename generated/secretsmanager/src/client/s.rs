@@ -10,9 +10,7 @@ impl super::Client {
     /// Removes the link between a replica secret and its primary secret, and stops replication to the replica. You call this operation from the replica account or Region. Depending on the type of replica, the behavior is: Returns [`StopReplicationToReplica`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn stop_replication_to_replica(&self) -> StopReplicationToReplica {
-        StopReplicationToReplica(
-            rt::Call::new(&self.handle, &op::STOP_REPLICATION_TO_REPLICA),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `StopReplicationToReplica` operation.

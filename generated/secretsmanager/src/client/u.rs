@@ -10,19 +10,17 @@ impl super::Client {
     /// Removes specific tags from a secret. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
-        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
+        rt::builder(&self.handle)
     }
     /// Modifies the details of a secret, including metadata and the secret value. To change the secret value, you can also use PutSecretValue. Returns [`UpdateSecret`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_secret(&self) -> UpdateSecret {
-        UpdateSecret(rt::Call::new(&self.handle, &op::UPDATE_SECRET))
+        rt::builder(&self.handle)
     }
     /// Modifies the staging labels attached to a version of a secret. Secrets Manager uses staging labels to track a version as it progresses through the secret rotation process. Each staging label can be attached to only one version at a time. To add a staging label to a version when it is already attached to another version, Secrets Manager first removes it from the other version first and then attaches it to this one. For more information about versions and staging labels, see [Concepts: Version](https://docs.aws.amazon.com/secretsmanager/latest/userguide/getting-started.html#term_version). Returns [`UpdateSecretVersionStage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn update_secret_version_stage(&self) -> UpdateSecretVersionStage {
-        UpdateSecretVersionStage(
-            rt::Call::new(&self.handle, &op::UPDATE_SECRET_VERSION_STAGE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `UntagResource` operation.

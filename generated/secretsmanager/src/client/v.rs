@@ -10,9 +10,7 @@ impl super::Client {
     /// Validates that a resource policy does not grant a wide range of principals access to your secret. A resource-based policy is optional for secrets. Returns [`ValidateResourcePolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn validate_resource_policy(&self) -> ValidateResourcePolicy {
-        ValidateResourcePolicy(
-            rt::Call::new(&self.handle, &op::VALIDATE_RESOURCE_POLICY),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `ValidateResourcePolicy` operation.

@@ -10,7 +10,7 @@ impl super::Client {
     /// Adds a statement to a topic's access control policy, granting access for the specified Amazon Web Services accounts to the specified actions. Returns [`AddPermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn add_permission(&self) -> AddPermission {
-        AddPermission(rt::Call::new(&self.handle, &op::ADD_PERMISSION))
+        rt::builder(&self.handle)
     }
 }
 /// The `AddPermission` operation.

@@ -10,40 +10,32 @@ impl super::Client {
     /// Accepts a phone number and indicates whether the phone holder has opted out of receiving SMS messages from your Amazon Web Services account. You cannot send SMS messages to a number that is opted out. Returns [`CheckIfPhoneNumberIsOptedOut`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn check_if_phone_number_is_opted_out(&self) -> CheckIfPhoneNumberIsOptedOut {
-        CheckIfPhoneNumberIsOptedOut(
-            rt::Call::new(&self.handle, &op::CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT),
-        )
+        rt::builder(&self.handle)
     }
     /// Verifies an endpoint owner's intent to receive messages by validating the token sent to the endpoint by an earlier `Subscribe` action. If the token is valid, the action creates a new subscription and returns its Amazon Resource Name (ARN). This call requires an AWS signature only when the `AuthenticateOnUnsubscribe` flag is set to "true". Returns [`ConfirmSubscription`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn confirm_subscription(&self) -> ConfirmSubscription {
-        ConfirmSubscription(rt::Call::new(&self.handle, &op::CONFIRM_SUBSCRIPTION))
+        rt::builder(&self.handle)
     }
     /// Creates a platform application object for one of the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging), to which devices and mobile apps may register. You must specify `PlatformPrincipal` and `PlatformCredential` attributes when using the `CreatePlatformApplication` action. Returns [`CreatePlatformApplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_platform_application(&self) -> CreatePlatformApplication {
-        CreatePlatformApplication(
-            rt::Call::new(&self.handle, &op::CREATE_PLATFORM_APPLICATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates an endpoint for a device and mobile app on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. `CreatePlatformEndpoint` requires the `PlatformApplicationArn` that is returned from `CreatePlatformApplication`. You can use the returned `EndpointArn` to send a message to a mobile app or by the `Subscribe` action for subscription to a topic. The `CreatePlatformEndpoint` action is idempotent, so if the requester already owns an endpoint with the same device token and attributes, that endpoint's ARN is returned without creating a new endpoint. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). Returns [`CreatePlatformEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_platform_endpoint(&self) -> CreatePlatformEndpoint {
-        CreatePlatformEndpoint(
-            rt::Call::new(&self.handle, &op::CREATE_PLATFORM_ENDPOINT),
-        )
+        rt::builder(&self.handle)
     }
     /// Adds a destination phone number to an Amazon Web Services account in the SMS sandbox and sends a one-time password (OTP) to that phone number. Returns [`CreateSmsSandboxPhoneNumber`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_sms_sandbox_phone_number(&self) -> CreateSmsSandboxPhoneNumber {
-        CreateSmsSandboxPhoneNumber(
-            rt::Call::new(&self.handle, &op::CREATE_SMS_SANDBOX_PHONE_NUMBER),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a topic to which notifications can be published. Users can create at most 100,000 standard topics (at most 1,000 FIFO topics). For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/sns-create-topic.html) in the *Amazon SNS Developer Guide*. This action is idempotent, so if the requester already owns a topic with the specified name, that topic's ARN is returned without creating a new topic. Returns [`CreateTopic`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_topic(&self) -> CreateTopic {
-        CreateTopic(rt::Call::new(&self.handle, &op::CREATE_TOPIC))
+        rt::builder(&self.handle)
     }
 }
 /// The `CheckIfPhoneNumberIsOptedOut` operation.

@@ -10,26 +10,22 @@ impl super::Client {
     /// Deletes the endpoint for a device and mobile app from Amazon SNS. This action is idempotent. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). Returns [`DeleteEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_endpoint(&self) -> DeleteEndpoint {
-        DeleteEndpoint(rt::Call::new(&self.handle, &op::DELETE_ENDPOINT))
+        rt::builder(&self.handle)
     }
     /// Deletes a platform application object for one of the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). Returns [`DeletePlatformApplication`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_platform_application(&self) -> DeletePlatformApplication {
-        DeletePlatformApplication(
-            rt::Call::new(&self.handle, &op::DELETE_PLATFORM_APPLICATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes an Amazon Web Services account's verified or pending phone number from the SMS sandbox. Returns [`DeleteSmsSandboxPhoneNumber`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_sms_sandbox_phone_number(&self) -> DeleteSmsSandboxPhoneNumber {
-        DeleteSmsSandboxPhoneNumber(
-            rt::Call::new(&self.handle, &op::DELETE_SMS_SANDBOX_PHONE_NUMBER),
-        )
+        rt::builder(&self.handle)
     }
     /// Deletes a topic and all its subscriptions. Deleting a topic might prevent some messages previously sent to the topic from being delivered to subscribers. This action is idempotent, so deleting a topic that does not exist does not result in an error. Returns [`DeleteTopic`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_topic(&self) -> DeleteTopic {
-        DeleteTopic(rt::Call::new(&self.handle, &op::DELETE_TOPIC))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteEndpoint` operation.

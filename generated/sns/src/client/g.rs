@@ -10,47 +10,39 @@ impl super::Client {
     /// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html). Returns [`GetDataProtectionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_data_protection_policy(&self) -> GetDataProtectionPolicy {
-        GetDataProtectionPolicy(
-            rt::Call::new(&self.handle, &op::GET_DATA_PROTECTION_POLICY),
-        )
+        rt::builder(&self.handle)
     }
     /// Retrieves the endpoint attributes for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). Returns [`GetEndpointAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_endpoint_attributes(&self) -> GetEndpointAttributes {
-        GetEndpointAttributes(rt::Call::new(&self.handle, &op::GET_ENDPOINT_ATTRIBUTES))
+        rt::builder(&self.handle)
     }
     /// Retrieves the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). Returns [`GetPlatformApplicationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_platform_application_attributes(
         &self,
     ) -> GetPlatformApplicationAttributes {
-        GetPlatformApplicationAttributes(
-            rt::Call::new(&self.handle, &op::GET_PLATFORM_APPLICATION_ATTRIBUTES),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns the settings for sending SMS messages from your Amazon Web Services account. Returns [`GetSmsAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_sms_attributes(&self) -> GetSmsAttributes {
-        GetSmsAttributes(rt::Call::new(&self.handle, &op::GET_SMS_ATTRIBUTES))
+        rt::builder(&self.handle)
     }
     /// Retrieves the SMS sandbox status for the calling Amazon Web Services account in the target Amazon Web Services Region. Returns [`GetSmsSandboxAccountStatus`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_sms_sandbox_account_status(&self) -> GetSmsSandboxAccountStatus {
-        GetSmsSandboxAccountStatus(
-            rt::Call::new(&self.handle, &op::GET_SMS_SANDBOX_ACCOUNT_STATUS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns all of the properties of a subscription. Returns [`GetSubscriptionAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_subscription_attributes(&self) -> GetSubscriptionAttributes {
-        GetSubscriptionAttributes(
-            rt::Call::new(&self.handle, &op::GET_SUBSCRIPTION_ATTRIBUTES),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns all of the properties of a topic. Topic properties returned might differ based on the authorization of the user. Returns [`GetTopicAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_topic_attributes(&self) -> GetTopicAttributes {
-        GetTopicAttributes(rt::Call::new(&self.handle, &op::GET_TOPIC_ATTRIBUTES))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetDataProtectionPolicy` operation.

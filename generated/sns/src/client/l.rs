@@ -12,59 +12,47 @@ impl super::Client {
     pub fn list_endpoints_by_platform_application(
         &self,
     ) -> ListEndpointsByPlatformApplication {
-        ListEndpointsByPlatformApplication(
-            rt::Call::new(&self.handle, &op::LIST_ENDPOINTS_BY_PLATFORM_APPLICATION),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists the calling Amazon Web Services account's dedicated origination numbers and their metadata. For more information about origination numbers, see [Origination numbers](https://docs.aws.amazon.com/sns/latest/dg/channels-sms-originating-identities-origination-numbers.html) in the *Amazon SNS Developer Guide*. Returns [`ListOriginationNumbers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_origination_numbers(&self) -> ListOriginationNumbers {
-        ListOriginationNumbers(
-            rt::Call::new(&self.handle, &op::LIST_ORIGINATION_NUMBERS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns a list of phone numbers that are opted out, meaning you cannot send SMS messages to them. Returns [`ListPhoneNumbersOptedOut`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_phone_numbers_opted_out(&self) -> ListPhoneNumbersOptedOut {
-        ListPhoneNumbersOptedOut(
-            rt::Call::new(&self.handle, &op::LIST_PHONE_NUMBERS_OPTED_OUT),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists the platform application objects for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). The results for `ListPlatformApplications` are paginated and return a limited list of applications, up to 100. If additional records are available after the first page results, then a NextToken string will be returned. To receive the next page, you call `ListPlatformApplications` using the NextToken string received from the previous call. When there are no more records to return, `NextToken` will be null. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). Returns [`ListPlatformApplications`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_platform_applications(&self) -> ListPlatformApplications {
-        ListPlatformApplications(
-            rt::Call::new(&self.handle, &op::LIST_PLATFORM_APPLICATIONS),
-        )
+        rt::builder(&self.handle)
     }
     /// Lists the calling Amazon Web Services account's current verified and pending destination phone numbers in the SMS sandbox. Returns [`ListSmsSandboxPhoneNumbers`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_sms_sandbox_phone_numbers(&self) -> ListSmsSandboxPhoneNumbers {
-        ListSmsSandboxPhoneNumbers(
-            rt::Call::new(&self.handle, &op::LIST_SMS_SANDBOX_PHONE_NUMBERS),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns a list of the requester's subscriptions. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptions` call to get further results. Returns [`ListSubscriptions`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_subscriptions(&self) -> ListSubscriptions {
-        ListSubscriptions(rt::Call::new(&self.handle, &op::LIST_SUBSCRIPTIONS))
+        rt::builder(&self.handle)
     }
     /// Returns a list of the subscriptions to a specific topic. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptionsByTopic` call to get further results. Returns [`ListSubscriptionsByTopic`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_subscriptions_by_topic(&self) -> ListSubscriptionsByTopic {
-        ListSubscriptionsByTopic(
-            rt::Call::new(&self.handle, &op::LIST_SUBSCRIPTIONS_BY_TOPIC),
-        )
+        rt::builder(&self.handle)
     }
     /// List all tags added to the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon Simple Notification Service Developer Guide*. Returns [`ListTagsForResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_tags_for_resource(&self) -> ListTagsForResource {
-        ListTagsForResource(rt::Call::new(&self.handle, &op::LIST_TAGS_FOR_RESOURCE))
+        rt::builder(&self.handle)
     }
     /// Returns a list of the requester's topics. Each call returns a limited list of topics, up to 100. If there are more topics, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListTopics` call to get further results. Returns [`ListTopics`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_topics(&self) -> ListTopics {
-        ListTopics(rt::Call::new(&self.handle, &op::LIST_TOPICS))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListEndpointsByPlatformApplication` operation.

@@ -10,7 +10,7 @@ impl super::Client {
     /// Use this request to opt in a phone number that is opted out, which enables you to resume sending SMS messages to the number. Returns [`OptInPhoneNumber`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn opt_in_phone_number(&self) -> OptInPhoneNumber {
-        OptInPhoneNumber(rt::Call::new(&self.handle, &op::OPT_IN_PHONE_NUMBER))
+        rt::builder(&self.handle)
     }
 }
 /// The `OptInPhoneNumber` operation.

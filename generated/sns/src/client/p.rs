@@ -10,19 +10,17 @@ impl super::Client {
     /// Sends a message to an Amazon SNS topic, a text message (SMS message) directly to a phone number, or a message to a mobile platform endpoint (when you specify the `TargetArn`). Returns [`Publish`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn publish(&self) -> Publish {
-        Publish(rt::Call::new(&self.handle, &op::PUBLISH))
+        rt::builder(&self.handle)
     }
     /// Publishes up to 10 messages to the specified topic in a single batch. This is a batch version of the `Publish` API. If you try to send more than 10 messages in a single batch request, you will receive a `TooManyEntriesInBatchRequest` exception. Returns [`PublishBatch`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn publish_batch(&self) -> PublishBatch {
-        PublishBatch(rt::Call::new(&self.handle, &op::PUBLISH_BATCH))
+        rt::builder(&self.handle)
     }
     /// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html). Returns [`PutDataProtectionPolicy`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_data_protection_policy(&self) -> PutDataProtectionPolicy {
-        PutDataProtectionPolicy(
-            rt::Call::new(&self.handle, &op::PUT_DATA_PROTECTION_POLICY),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `Publish` operation.

@@ -10,7 +10,7 @@ impl super::Client {
     /// Removes a statement from a topic's access control policy. Returns [`RemovePermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_permission(&self) -> RemovePermission {
-        RemovePermission(rt::Call::new(&self.handle, &op::REMOVE_PERMISSION))
+        rt::builder(&self.handle)
     }
 }
 /// The `RemovePermission` operation.

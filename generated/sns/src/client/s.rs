@@ -10,38 +10,34 @@ impl super::Client {
     /// Sets the attributes for an endpoint for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). Returns [`SetEndpointAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_endpoint_attributes(&self) -> SetEndpointAttributes {
-        SetEndpointAttributes(rt::Call::new(&self.handle, &op::SET_ENDPOINT_ATTRIBUTES))
+        rt::builder(&self.handle)
     }
     /// Sets the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). For information on configuring attributes for message delivery status, see [Using Amazon SNS Application Attributes for Message Delivery Status](https://docs.aws.amazon.com/sns/latest/dg/sns-msg-status.html). Returns [`SetPlatformApplicationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_platform_application_attributes(
         &self,
     ) -> SetPlatformApplicationAttributes {
-        SetPlatformApplicationAttributes(
-            rt::Call::new(&self.handle, &op::SET_PLATFORM_APPLICATION_ATTRIBUTES),
-        )
+        rt::builder(&self.handle)
     }
     /// Use this request to set the default settings for sending SMS messages and receiving daily SMS usage reports. Returns [`SetSmsAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_sms_attributes(&self) -> SetSmsAttributes {
-        SetSmsAttributes(rt::Call::new(&self.handle, &op::SET_SMS_ATTRIBUTES))
+        rt::builder(&self.handle)
     }
     /// Allows a subscription owner to set an attribute of the subscription to a new value. Returns [`SetSubscriptionAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_subscription_attributes(&self) -> SetSubscriptionAttributes {
-        SetSubscriptionAttributes(
-            rt::Call::new(&self.handle, &op::SET_SUBSCRIPTION_ATTRIBUTES),
-        )
+        rt::builder(&self.handle)
     }
     /// Allows a topic owner to set an attribute of the topic to a new value. Returns [`SetTopicAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_topic_attributes(&self) -> SetTopicAttributes {
-        SetTopicAttributes(rt::Call::new(&self.handle, &op::SET_TOPIC_ATTRIBUTES))
+        rt::builder(&self.handle)
     }
     /// Subscribes an endpoint to an Amazon SNS topic. If the endpoint type is HTTP/S or email, or if the endpoint and the topic are not in the same Amazon Web Services account, the endpoint owner must run the `ConfirmSubscription` action to confirm the subscription. Returns [`Subscribe`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn subscribe(&self) -> Subscribe {
-        Subscribe(rt::Call::new(&self.handle, &op::SUBSCRIBE))
+        rt::builder(&self.handle)
     }
 }
 /// The `SetEndpointAttributes` operation.

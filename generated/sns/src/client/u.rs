@@ -10,12 +10,12 @@ impl super::Client {
     /// Deletes a subscription. If the subscription requires authentication for deletion, only the owner of the subscription or the topic's owner can unsubscribe, and an Amazon Web Services signature is required. If the `Unsubscribe` call does not require authentication and the requester is not the subscription owner, a final cancellation message is delivered to the endpoint, so that the endpoint owner can easily resubscribe to the topic if the `Unsubscribe` request was unintended. Returns [`Unsubscribe`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn unsubscribe(&self) -> Unsubscribe {
-        Unsubscribe(rt::Call::new(&self.handle, &op::UNSUBSCRIBE))
+        rt::builder(&self.handle)
     }
     /// Remove tags from the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon SNS Developer Guide*. Returns [`UntagResource`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_resource(&self) -> UntagResource {
-        UntagResource(rt::Call::new(&self.handle, &op::UNTAG_RESOURCE))
+        rt::builder(&self.handle)
     }
 }
 /// The `Unsubscribe` operation.

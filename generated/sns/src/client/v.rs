@@ -10,9 +10,7 @@ impl super::Client {
     /// Verifies a destination phone number with a one-time password (OTP) for the calling Amazon Web Services account. Returns [`VerifySmsSandboxPhoneNumber`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn verify_sms_sandbox_phone_number(&self) -> VerifySmsSandboxPhoneNumber {
-        VerifySmsSandboxPhoneNumber(
-            rt::Call::new(&self.handle, &op::VERIFY_SMS_SANDBOX_PHONE_NUMBER),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `VerifySMSSandboxPhoneNumber` operation.

@@ -10,26 +10,22 @@ impl super::Client {
     /// Cancels a specified message movement task. A message movement can only be cancelled when the current status is RUNNING. Cancelling a message movement task does not revert the messages that have already been moved. It can only stop the messages that have not been moved yet. Returns [`CancelMessageMoveTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn cancel_message_move_task(&self) -> CancelMessageMoveTask {
-        CancelMessageMoveTask(rt::Call::new(&self.handle, &op::CANCEL_MESSAGE_MOVE_TASK))
+        rt::builder(&self.handle)
     }
     /// Changes the visibility timeout of a specified message in a queue to a new value. The default visibility timeout for a message is 30 seconds. The minimum is 0 seconds. The maximum is 12 hours. For more information, see [Visibility Timeout](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html) in the *Amazon SQS Developer Guide*. Returns [`ChangeMessageVisibility`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn change_message_visibility(&self) -> ChangeMessageVisibility {
-        ChangeMessageVisibility(
-            rt::Call::new(&self.handle, &op::CHANGE_MESSAGE_VISIBILITY),
-        )
+        rt::builder(&self.handle)
     }
     /// Changes the visibility timeout of multiple messages. This is a batch version of `ChangeMessageVisibility.` The result of the action on each message is reported individually in the response. You can send up to 10 `ChangeMessageVisibility` requests with each `ChangeMessageVisibilityBatch` action. Returns [`ChangeMessageVisibilityBatch`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn change_message_visibility_batch(&self) -> ChangeMessageVisibilityBatch {
-        ChangeMessageVisibilityBatch(
-            rt::Call::new(&self.handle, &op::CHANGE_MESSAGE_VISIBILITY_BATCH),
-        )
+        rt::builder(&self.handle)
     }
     /// Creates a new standard or FIFO queue. You can pass one or more attributes in the request. Keep the following in mind: Returns [`CreateQueue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_queue(&self) -> CreateQueue {
-        CreateQueue(rt::Call::new(&self.handle, &op::CREATE_QUEUE))
+        rt::builder(&self.handle)
     }
 }
 /// The `CancelMessageMoveTask` operation.

@@ -10,17 +10,17 @@ impl super::Client {
     /// Deletes the specified message from the specified queue. To select the message to delete, use the `ReceiptHandle` of the message (*not* the `MessageId` which you receive when you send the message). Amazon SQS can delete a message from a queue even if a visibility timeout setting causes the message to be locked by another consumer. Amazon SQS automatically deletes messages left in a queue longer than the retention period configured for the queue. Returns [`DeleteMessage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_message(&self) -> DeleteMessage {
-        DeleteMessage(rt::Call::new(&self.handle, &op::DELETE_MESSAGE))
+        rt::builder(&self.handle)
     }
     /// Deletes up to ten messages from the specified queue. This is a batch version of `DeleteMessage.` The result of the action on each message is reported individually in the response. Returns [`DeleteMessageBatch`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_message_batch(&self) -> DeleteMessageBatch {
-        DeleteMessageBatch(rt::Call::new(&self.handle, &op::DELETE_MESSAGE_BATCH))
+        rt::builder(&self.handle)
     }
     /// Deletes the queue specified by the `QueueUrl`, regardless of the queue's contents. Returns [`DeleteQueue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_queue(&self) -> DeleteQueue {
-        DeleteQueue(rt::Call::new(&self.handle, &op::DELETE_QUEUE))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteMessage` operation.

@@ -10,12 +10,12 @@ impl super::Client {
     /// Gets attributes for the specified queue. Returns [`GetQueueAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_queue_attributes(&self) -> GetQueueAttributes {
-        GetQueueAttributes(rt::Call::new(&self.handle, &op::GET_QUEUE_ATTRIBUTES))
+        rt::builder(&self.handle)
     }
     /// The `GetQueueUrl` API returns the URL of an existing Amazon SQS queue. This is useful when you know the queue's name but need to retrieve its URL for further operations. Returns [`GetQueueUrl`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_queue_url(&self) -> GetQueueUrl {
-        GetQueueUrl(rt::Call::new(&self.handle, &op::GET_QUEUE_URL))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetQueueAttributes` operation.

@@ -10,24 +10,22 @@ impl super::Client {
     /// Returns a list of your queues that have the `RedrivePolicy` queue attribute configured with a dead-letter queue. Returns [`ListDeadLetterSourceQueues`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_dead_letter_source_queues(&self) -> ListDeadLetterSourceQueues {
-        ListDeadLetterSourceQueues(
-            rt::Call::new(&self.handle, &op::LIST_DEAD_LETTER_SOURCE_QUEUES),
-        )
+        rt::builder(&self.handle)
     }
     /// Gets the most recent message movement tasks (up to 10) under a specific source queue. Returns [`ListMessageMoveTasks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_message_move_tasks(&self) -> ListMessageMoveTasks {
-        ListMessageMoveTasks(rt::Call::new(&self.handle, &op::LIST_MESSAGE_MOVE_TASKS))
+        rt::builder(&self.handle)
     }
     /// List all cost allocation tags added to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*. Returns [`ListQueueTags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_queue_tags(&self) -> ListQueueTags {
-        ListQueueTags(rt::Call::new(&self.handle, &op::LIST_QUEUE_TAGS))
+        rt::builder(&self.handle)
     }
     /// Returns a list of your queues in the current region. The response includes a maximum of 1,000 results. If you specify a value for the optional `QueueNamePrefix` parameter, only queues with a name that begins with the specified value are returned. Returns [`ListQueues`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_queues(&self) -> ListQueues {
-        ListQueues(rt::Call::new(&self.handle, &op::LIST_QUEUES))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListDeadLetterSourceQueues` operation.

@@ -10,7 +10,7 @@ impl super::Client {
     /// Deletes available messages in a queue (including in-flight messages) specified by the `QueueURL` parameter. Returns [`PurgeQueue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn purge_queue(&self) -> PurgeQueue {
-        PurgeQueue(rt::Call::new(&self.handle, &op::PURGE_QUEUE))
+        rt::builder(&self.handle)
     }
 }
 /// The `PurgeQueue` operation.

@@ -10,12 +10,12 @@ impl super::Client {
     /// Retrieves one or more messages (up to 10), from the specified queue. Using the `WaitTimeSeconds` parameter enables long-poll support. For more information, see [Amazon SQS Long Polling](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-long-polling.html) in the *Amazon SQS Developer Guide*. Returns [`ReceiveMessage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn receive_message(&self) -> ReceiveMessage {
-        ReceiveMessage(rt::Call::new(&self.handle, &op::RECEIVE_MESSAGE))
+        rt::builder(&self.handle)
     }
     /// Revokes any permissions in the queue policy that matches the specified `Label` parameter. Returns [`RemovePermission`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn remove_permission(&self) -> RemovePermission {
-        RemovePermission(rt::Call::new(&self.handle, &op::REMOVE_PERMISSION))
+        rt::builder(&self.handle)
     }
 }
 /// The `ReceiveMessage` operation.

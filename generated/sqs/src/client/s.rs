@@ -10,22 +10,22 @@ impl super::Client {
     /// Delivers a message to the specified queue. Returns [`SendMessage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn send_message(&self) -> SendMessage {
-        SendMessage(rt::Call::new(&self.handle, &op::SEND_MESSAGE))
+        rt::builder(&self.handle)
     }
     /// You can use `SendMessageBatch` to send up to 10 messages to the specified queue by assigning either identical or different values to each message (or by not assigning values at all). This is a batch version of `SendMessage.` For a FIFO queue, multiple messages within a single batch are enqueued in the order they are sent. Returns [`SendMessageBatch`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn send_message_batch(&self) -> SendMessageBatch {
-        SendMessageBatch(rt::Call::new(&self.handle, &op::SEND_MESSAGE_BATCH))
+        rt::builder(&self.handle)
     }
     /// Sets the value of one or more queue attributes, like a policy. When you change a queue's attributes, the change can take up to 60 seconds for most of the attributes to propagate throughout the Amazon SQS system. Changes made to the `MessageRetentionPeriod` attribute can take up to 15 minutes and will impact existing messages in the queue potentially causing them to be expired and deleted if the `MessageRetentionPeriod` is reduced below the age of existing messages. Returns [`SetQueueAttributes`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn set_queue_attributes(&self) -> SetQueueAttributes {
-        SetQueueAttributes(rt::Call::new(&self.handle, &op::SET_QUEUE_ATTRIBUTES))
+        rt::builder(&self.handle)
     }
     /// Starts an asynchronous task to move messages from a specified source queue to a specified destination queue. Returns [`StartMessageMoveTask`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_message_move_task(&self) -> StartMessageMoveTask {
-        StartMessageMoveTask(rt::Call::new(&self.handle, &op::START_MESSAGE_MOVE_TASK))
+        rt::builder(&self.handle)
     }
 }
 /// The `SendMessage` operation.

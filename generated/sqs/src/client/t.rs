@@ -10,7 +10,7 @@ impl super::Client {
     /// Add cost allocation tags to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*. Returns [`TagQueue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn tag_queue(&self) -> TagQueue {
-        TagQueue(rt::Call::new(&self.handle, &op::TAG_QUEUE))
+        rt::builder(&self.handle)
     }
 }
 /// The `TagQueue` operation.

@@ -10,7 +10,7 @@ impl super::Client {
     /// Remove cost allocation tags from the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*. Returns [`UntagQueue`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn untag_queue(&self) -> UntagQueue {
-        UntagQueue(rt::Call::new(&self.handle, &op::UNTAG_QUEUE))
+        rt::builder(&self.handle)
     }
 }
 /// The `UntagQueue` operation.

@@ -10,12 +10,12 @@ impl super::Client {
     /// Creates and returns access and refresh tokens for clients that are authenticated using client secrets. The access token can be used to fetch short-lived credentials for the assigned AWS accounts or to access application APIs using `bearer` authentication. Returns [`CreateToken`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_token(&self) -> CreateToken {
-        CreateToken(rt::Call::new(&self.handle, &op::CREATE_TOKEN))
+        rt::builder(&self.handle)
     }
     /// Creates and returns access and refresh tokens for authorized client applications that are authenticated using any IAM entity, such as a service role or user. These tokens might contain defined scopes that specify permissions such as `read:profile` or `write:data`. Through downscoping, you can use the scopes parameter to request tokens with reduced permissions compared to the original client application's permissions or, if applicable, the refresh token's scopes. The access token can be used to fetch short-lived credentials for the assigned Amazon Web Services accounts or to access application APIs using `bearer` authentication. Returns [`CreateTokenWithIam`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_token_with_iam(&self) -> CreateTokenWithIam {
-        CreateTokenWithIam(rt::Call::new(&self.handle, &op::CREATE_TOKEN_WITH_IAM))
+        rt::builder(&self.handle)
     }
 }
 /// The `CreateToken` operation.

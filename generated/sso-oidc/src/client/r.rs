@@ -10,7 +10,7 @@ impl super::Client {
     /// Registers a public client with IAM Identity Center. This allows clients to perform authorization using the authorization code grant with Proof Key for Code Exchange (PKCE) or the device code grant. Returns [`RegisterClient`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn register_client(&self) -> RegisterClient {
-        RegisterClient(rt::Call::new(&self.handle, &op::REGISTER_CLIENT))
+        rt::builder(&self.handle)
     }
 }
 /// The `RegisterClient` operation.

@@ -10,9 +10,7 @@ impl super::Client {
     /// Initiates device authorization by requesting a pair of verification codes from the authorization service. Returns [`StartDeviceAuthorization`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn start_device_authorization(&self) -> StartDeviceAuthorization {
-        StartDeviceAuthorization(
-            rt::Call::new(&self.handle, &op::START_DEVICE_AUTHORIZATION),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `StartDeviceAuthorization` operation.

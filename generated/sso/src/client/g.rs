@@ -10,7 +10,7 @@ impl super::Client {
     /// Returns the STS short-term credentials for a given role name that is assigned to the user. Returns [`GetRoleCredentials`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_role_credentials(&self) -> GetRoleCredentials {
-        GetRoleCredentials(rt::Call::new(&self.handle, &op::GET_ROLE_CREDENTIALS))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetRoleCredentials` operation.

@@ -10,17 +10,17 @@ impl super::Client {
     /// Lists all roles that are assigned to the user for a given AWS account. Returns [`ListAccountRoles`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_account_roles(&self) -> ListAccountRoles {
-        ListAccountRoles(rt::Call::new(&self.handle, &op::LIST_ACCOUNT_ROLES))
+        rt::builder(&self.handle)
     }
     /// Lists all AWS accounts assigned to the user. These AWS accounts are assigned by the administrator of the account. For more information, see [Assign User Access](https://docs.aws.amazon.com/singlesignon/latest/userguide/useraccess.html#assignusers) in the *IAM Identity Center User Guide*. This operation returns a paginated response. Returns [`ListAccounts`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_accounts(&self) -> ListAccounts {
-        ListAccounts(rt::Call::new(&self.handle, &op::LIST_ACCOUNTS))
+        rt::builder(&self.handle)
     }
     /// Removes the locally stored SSO tokens from the client-side cache and sends an API call to the IAM Identity Center service to invalidate the corresponding server-side IAM Identity Center sign in session. Returns [`Logout`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn logout(&self) -> Logout {
-        Logout(rt::Call::new(&self.handle, &op::LOGOUT))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListAccountRoles` operation.

@@ -10,24 +10,22 @@ impl super::Client {
     /// Returns a set of temporary security credentials that you can use to access Amazon Web Services resources. These temporary credentials consist of an access key ID, a secret access key, and a security token. Typically, you use `AssumeRole` within your account or for cross-account access. For a comparison of `AssumeRole` with other API operations that produce temporary credentials, see [Requesting Temporary Security Credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html) and [Compare STS credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_sts-comparison.html) in the *IAM User Guide*. Returns [`AssumeRole`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn assume_role(&self) -> AssumeRole {
-        AssumeRole(rt::Call::new(&self.handle, &op::ASSUME_ROLE))
+        rt::builder(&self.handle)
     }
     /// Returns a set of temporary security credentials for users who have been authenticated via a SAML authentication response. This operation provides a mechanism for tying an enterprise identity store or directory to role-based Amazon Web Services access without user-specific credentials or configuration. For a comparison of `AssumeRoleWithSAML` with the other API operations that produce temporary credentials, see [Requesting Temporary Security Credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html) and [Compare STS credentials](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_sts-comparison.html) in the *IAM User Guide*. Returns [`AssumeRoleWithSaml`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn assume_role_with_saml(&self) -> AssumeRoleWithSaml {
-        AssumeRoleWithSaml(rt::Call::new(&self.handle, &op::ASSUME_ROLE_WITH_SAML))
+        rt::builder(&self.handle)
     }
     /// Returns a set of temporary security credentials for users who have been authenticated in a mobile or web application with a web identity provider. Example providers include the OAuth 2.0 providers Login with Amazon and Facebook, or any OpenID Connect-compatible identity provider such as Google or [Amazon Cognito federated identities](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-identity.html). Returns [`AssumeRoleWithWebIdentity`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn assume_role_with_web_identity(&self) -> AssumeRoleWithWebIdentity {
-        AssumeRoleWithWebIdentity(
-            rt::Call::new(&self.handle, &op::ASSUME_ROLE_WITH_WEB_IDENTITY),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns a set of short term credentials you can use to perform privileged tasks on a member account in your organization. You must use credentials from an Organizations management account or a delegated administrator account for IAM to call `AssumeRoot`. You cannot use root user credentials to make this call. Returns [`AssumeRoot`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn assume_root(&self) -> AssumeRoot {
-        AssumeRoot(rt::Call::new(&self.handle, &op::ASSUME_ROOT))
+        rt::builder(&self.handle)
     }
 }
 /// The `AssumeRole` operation.

@@ -10,9 +10,7 @@ impl super::Client {
     /// Decodes additional information about the authorization status of a request from an encoded message returned in response to an Amazon Web Services request. Returns [`DecodeAuthorizationMessage`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn decode_authorization_message(&self) -> DecodeAuthorizationMessage {
-        DecodeAuthorizationMessage(
-            rt::Call::new(&self.handle, &op::DECODE_AUTHORIZATION_MESSAGE),
-        )
+        rt::builder(&self.handle)
     }
 }
 /// The `DecodeAuthorizationMessage` operation.

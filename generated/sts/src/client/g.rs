@@ -10,34 +10,32 @@ impl super::Client {
     /// Returns the account identifier for the specified access key ID. Returns [`GetAccessKeyInfo`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_access_key_info(&self) -> GetAccessKeyInfo {
-        GetAccessKeyInfo(rt::Call::new(&self.handle, &op::GET_ACCESS_KEY_INFO))
+        rt::builder(&self.handle)
     }
     /// Returns details about the IAM user or role whose credentials are used to call the operation. Returns [`GetCallerIdentity`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_caller_identity(&self) -> GetCallerIdentity {
-        GetCallerIdentity(rt::Call::new(&self.handle, &op::GET_CALLER_IDENTITY))
+        rt::builder(&self.handle)
     }
     /// Exchanges a trade-in token for temporary Amazon Web Services credentials with the permissions associated with the assumed principal. This operation allows you to obtain credentials for a specific principal based on a trade-in token, enabling delegation of access to Amazon Web Services resources. Returns [`GetDelegatedAccessToken`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_delegated_access_token(&self) -> GetDelegatedAccessToken {
-        GetDelegatedAccessToken(
-            rt::Call::new(&self.handle, &op::GET_DELEGATED_ACCESS_TOKEN),
-        )
+        rt::builder(&self.handle)
     }
     /// Returns a set of temporary security credentials (consisting of an access key ID, a secret access key, and a security token) for a user. A typical use is in a proxy application that gets temporary security credentials on behalf of distributed applications inside a corporate network. Returns [`GetFederationToken`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_federation_token(&self) -> GetFederationToken {
-        GetFederationToken(rt::Call::new(&self.handle, &op::GET_FEDERATION_TOKEN))
+        rt::builder(&self.handle)
     }
     /// Returns a set of temporary credentials for an Amazon Web Services account or IAM user. The credentials consist of an access key ID, a secret access key, and a security token. Typically, you use `GetSessionToken` if you want to use MFA to protect programmatic calls to specific Amazon Web Services API operations like Amazon EC2 `StopInstances`. Returns [`GetSessionToken`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_session_token(&self) -> GetSessionToken {
-        GetSessionToken(rt::Call::new(&self.handle, &op::GET_SESSION_TOKEN))
+        rt::builder(&self.handle)
     }
     /// Returns a signed JSON Web Token (JWT) that represents the calling Amazon Web Services identity. The returned JWT can be used to authenticate with external services that support OIDC discovery. The token is signed by Amazon Web Services STS and can be publicly verified using the verification keys published at the issuer's JWKS endpoint. Returns [`GetWebIdentityToken`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn get_web_identity_token(&self) -> GetWebIdentityToken {
-        GetWebIdentityToken(rt::Call::new(&self.handle, &op::GET_WEB_IDENTITY_TOKEN))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetAccessKeyInfo` operation.

@@ -8,7 +8,7 @@ impl super::Client {
     /// Returns [`PutRecord`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_record(&self) -> PutRecord {
-        PutRecord(rt::Call::new(&self.handle, &op::PUT_RECORD))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutRecord` operation.

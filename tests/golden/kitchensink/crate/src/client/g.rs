@@ -9,10 +9,9 @@ use tucuxi::codegen as rt;
 impl super::Client {
     /// Returns [`GetThing`]: set the input, then `send().await` (or `send_blocking()`).
     #[deprecated(note = "Use PutThing twice.")]
-    #[allow(deprecated)]
     #[inline]
     pub fn get_thing(&self) -> GetThing {
-        GetThing(rt::Call::new(&self.handle, &op::GET_THING))
+        rt::builder(&self.handle)
     }
 }
 /// The `GetThing` operation.

@@ -10,7 +10,7 @@ impl super::Client {
     /// Puts a thing. Returns [`PutThing`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn put_thing(&self) -> PutThing {
-        PutThing(rt::Call::new(&self.handle, &op::PUT_THING))
+        rt::builder(&self.handle)
     }
 }
 /// The `PutThing` operation.
@@ -40,7 +40,7 @@ impl super::Client {
     /// Returns [`Ping`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn ping(&self) -> Ping {
-        Ping(rt::Call::new(&self.handle, &op::PING))
+        rt::builder(&self.handle)
     }
 }
 /// The `Ping` operation.

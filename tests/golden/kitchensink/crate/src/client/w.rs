@@ -10,7 +10,7 @@ impl super::Client {
     /// Streams changes to things; sends changes of its own as a stream too. Returns [`WatchThings`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn watch_things(&self) -> WatchThings {
-        WatchThings(rt::Call::new(&self.handle, &op::WATCH_THINGS))
+        rt::builder(&self.handle)
     }
 }
 /// The `WatchThings` operation.

@@ -8,7 +8,7 @@ impl super::Client {
     /// Returns [`ListQueues`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_queues(&self) -> ListQueues {
-        ListQueues(rt::Call::new(&self.handle, &op::LIST_QUEUES))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListQueues` operation.

@@ -10,7 +10,7 @@ impl super::Client {
     /// Returns [`CreateBook`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn create_book(&self) -> CreateBook {
-        CreateBook(rt::Call::new(&self.handle, &op::CREATE_BOOK))
+        rt::builder(&self.handle)
     }
 }
 /// The `CreateBook` operation.

@@ -10,7 +10,7 @@ impl super::Client {
     /// Returns [`DescribeBook`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_book(&self) -> DescribeBook {
-        DescribeBook(rt::Call::new(&self.handle, &op::DESCRIBE_BOOK))
+        rt::builder(&self.handle)
     }
 }
 /// The `DescribeBook` operation.
@@ -43,7 +43,7 @@ impl super::Client {
     /// Returns [`DeleteBooks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn delete_books(&self) -> DeleteBooks {
-        DeleteBooks(rt::Call::new(&self.handle, &op::DELETE_BOOKS))
+        rt::builder(&self.handle)
     }
 }
 /// The `DeleteBooks` operation.

@@ -10,7 +10,7 @@ impl super::Client {
     /// Returns [`ListBooks`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn list_books(&self) -> ListBooks {
-        ListBooks(rt::Call::new(&self.handle, &op::LIST_BOOKS))
+        rt::builder(&self.handle)
     }
 }
 /// The `ListBooks` operation.
