@@ -434,7 +434,7 @@ impl Table {
             self
                 .0
                 .waiter_call(
-                    &[rt::param("TableName", rt::Source::Identifier(0usize))],
+                    const { &[rt::param("TableName", rt::Source::Identifier(0usize))] },
                     &op::DESCRIBE_TABLE,
                 ),
             &op::TABLE_EXISTS_WAITER,
@@ -453,7 +453,7 @@ impl Table {
             self
                 .0
                 .waiter_call(
-                    &[rt::param("TableName", rt::Source::Identifier(0usize))],
+                    const { &[rt::param("TableName", rt::Source::Identifier(0usize))] },
                     &op::DESCRIBE_TABLE,
                 ),
             &op::TABLE_NOT_EXISTS_WAITER,

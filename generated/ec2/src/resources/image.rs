@@ -474,7 +474,7 @@ impl Image {
             self
                 .0
                 .waiter_call(
-                    &[rt::param("ImageIds[]", rt::Source::Identifier(0usize))],
+                    const { &[rt::param("ImageIds[]", rt::Source::Identifier(0usize))] },
                     &op::DESCRIBE_IMAGES,
                 ),
             &op::IMAGE_EXISTS_WAITER,

@@ -949,7 +949,9 @@ impl Instance {
             self
                 .0
                 .waiter_call(
-                    &[rt::param("InstanceIds[]", rt::Source::Identifier(0usize))],
+                    const {
+                        &[rt::param("InstanceIds[]", rt::Source::Identifier(0usize))]
+                    },
                     &op::DESCRIBE_INSTANCES,
                 ),
             &op::INSTANCE_EXISTS_WAITER,
@@ -968,7 +970,9 @@ impl Instance {
             self
                 .0
                 .waiter_call(
-                    &[rt::param("InstanceIds[]", rt::Source::Identifier(0usize))],
+                    const {
+                        &[rt::param("InstanceIds[]", rt::Source::Identifier(0usize))]
+                    },
                     &op::DESCRIBE_INSTANCES,
                 ),
             &op::INSTANCE_RUNNING_WAITER,
@@ -987,7 +991,9 @@ impl Instance {
             self
                 .0
                 .waiter_call(
-                    &[rt::param("InstanceIds[]", rt::Source::Identifier(0usize))],
+                    const {
+                        &[rt::param("InstanceIds[]", rt::Source::Identifier(0usize))]
+                    },
                     &op::DESCRIBE_INSTANCES,
                 ),
             &op::INSTANCE_STOPPED_WAITER,
@@ -1006,7 +1012,9 @@ impl Instance {
             self
                 .0
                 .waiter_call(
-                    &[rt::param("InstanceIds[]", rt::Source::Identifier(0usize))],
+                    const {
+                        &[rt::param("InstanceIds[]", rt::Source::Identifier(0usize))]
+                    },
                     &op::DESCRIBE_INSTANCES,
                 ),
             &op::INSTANCE_TERMINATED_WAITER,

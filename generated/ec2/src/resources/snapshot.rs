@@ -363,7 +363,9 @@ impl Snapshot {
             self
                 .0
                 .waiter_call(
-                    &[rt::param("SnapshotIds[]", rt::Source::Identifier(0usize))],
+                    const {
+                        &[rt::param("SnapshotIds[]", rt::Source::Identifier(0usize))]
+                    },
                     &op::DESCRIBE_SNAPSHOTS,
                 ),
             &op::SNAPSHOT_COMPLETED_WAITER,

@@ -570,7 +570,7 @@ impl Vpc {
             self
                 .0
                 .waiter_call(
-                    &[rt::param("VpcIds[]", rt::Source::Identifier(0usize))],
+                    const { &[rt::param("VpcIds[]", rt::Source::Identifier(0usize))] },
                     &op::DESCRIBE_VPCS,
                 ),
             &op::VPC_AVAILABLE_WAITER,
@@ -585,7 +585,7 @@ impl Vpc {
             self
                 .0
                 .waiter_call(
-                    &[rt::param("VpcIds[]", rt::Source::Identifier(0usize))],
+                    const { &[rt::param("VpcIds[]", rt::Source::Identifier(0usize))] },
                     &op::DESCRIBE_VPCS,
                 ),
             &op::VPC_EXISTS_WAITER,

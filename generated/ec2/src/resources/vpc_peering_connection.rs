@@ -226,12 +226,14 @@ impl VpcPeeringConnection {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::param(
-                            "VpcPeeringConnectionIds[]",
-                            rt::Source::Identifier(0usize),
-                        ),
-                    ],
+                    const {
+                        &[
+                            rt::param(
+                                "VpcPeeringConnectionIds[]",
+                                rt::Source::Identifier(0usize),
+                            ),
+                        ]
+                    },
                     &op::DESCRIBE_VPC_PEERING_CONNECTIONS,
                 ),
             &op::VPC_PEERING_CONNECTION_EXISTS_WAITER,

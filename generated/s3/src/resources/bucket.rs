@@ -284,7 +284,7 @@ impl Bucket {
             self
                 .0
                 .waiter_call(
-                    &[rt::param("Bucket", rt::Source::Identifier(0usize))],
+                    const { &[rt::param("Bucket", rt::Source::Identifier(0usize))] },
                     &op::HEAD_BUCKET,
                 ),
             &op::BUCKET_EXISTS_WAITER,
@@ -299,7 +299,7 @@ impl Bucket {
             self
                 .0
                 .waiter_call(
-                    &[rt::param("Bucket", rt::Source::Identifier(0usize))],
+                    const { &[rt::param("Bucket", rt::Source::Identifier(0usize))] },
                     &op::HEAD_BUCKET,
                 ),
             &op::BUCKET_NOT_EXISTS_WAITER,

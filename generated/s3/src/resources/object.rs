@@ -591,10 +591,12 @@ impl Object {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::param("Bucket", rt::Source::Identifier(0usize)),
-                        rt::param("Key", rt::Source::Identifier(1usize)),
-                    ],
+                    const {
+                        &[
+                            rt::param("Bucket", rt::Source::Identifier(0usize)),
+                            rt::param("Key", rt::Source::Identifier(1usize)),
+                        ]
+                    },
                     &op::HEAD_OBJECT,
                 ),
             &op::OBJECT_EXISTS_WAITER,
@@ -609,10 +611,12 @@ impl Object {
             self
                 .0
                 .waiter_call(
-                    &[
-                        rt::param("Bucket", rt::Source::Identifier(0usize)),
-                        rt::param("Key", rt::Source::Identifier(1usize)),
-                    ],
+                    const {
+                        &[
+                            rt::param("Bucket", rt::Source::Identifier(0usize)),
+                            rt::param("Key", rt::Source::Identifier(1usize)),
+                        ]
+                    },
                     &op::HEAD_OBJECT,
                 ),
             &op::OBJECT_NOT_EXISTS_WAITER,

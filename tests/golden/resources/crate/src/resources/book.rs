@@ -173,7 +173,7 @@ impl Book {
             self
                 .0
                 .waiter_call(
-                    &[rt::param("Isbn", rt::Source::Identifier(0usize))],
+                    const { &[rt::param("Isbn", rt::Source::Identifier(0usize))] },
                     &op::DESCRIBE_BOOK,
                 ),
             &op::BOOK_SHELVED_WAITER,
